@@ -1,0 +1,117 @@
+"""The custom resource's properties, parsed once from CloudFormation's strings into a typed value."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+RESOURCE_TYPE = "Custom::CognitoUserImport"
+
+
+class ExistingUsers(enum.StrEnum):
+    """What to do with rows whose username already exists in the pool."""
+
+    SKIP = "SKIP"
+    """Leave them out of the job and report them as skipped."""
+    FAIL = "FAIL"
+    """Fail the deployment, naming them, before any job is created."""
+
+
+class PropertyError(ValueError):
+    """A resource property is missing or malformed."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImportProperties:
+    """What one Custom::CognitoUserImport resource asks for. Locations and settings only, never user data."""
+
+    user_pool_id: str
+    logs_role_arn: str
+    source_bucket: str
+    source_key: str
+    source_hash: str
+    """Changes whenever the file's content changes; the same content keeps the same hash."""
+    source_name: str
+    """How errors name the file (the path the user gave, or s3://bucket/key)."""
+    job_name: str
+    timeout_seconds: int
+    """The resource's own deadline, counted from the start of the request."""
+    existing_users: ExistingUsers = ExistingUsers.SKIP
+    max_failed_users: int = 0
+    remove_users_on_delete: bool = False
+    password_hashing_algorithm: str | None = None
+
+    @classmethod
+    def from_event(cls, properties: Mapping[str, Any]) -> ImportProperties:
+        """Parse CloudFormation's ResourceProperties (every scalar arrives as a string)."""
+
+        def text(name: str) -> str:
+            value = properties.get(name)
+            if value is None or str(value) == "":
+                raise PropertyError(f"property {name} is required")
+            return str(value)
+
+        def integer(name: str, default: int) -> int:
+            raw = properties.get(name)
+            if raw is None or raw == "":
+                return default
+            try:
+                return int(str(raw))
+            except ValueError:
+                raise PropertyError(f"property {name} must be a whole number, got {raw!r}") from None
+
+        def boolean(name: str) -> bool:
+            raw = str(properties.get(name, "false")).lower()
+            if raw not in ("true", "false"):
+                raise PropertyError(f"property {name} must be 'true' or 'false', got {raw!r}")
+            return raw == "true"
+
+        existing = str(properties.get("ExistingUsers", ExistingUsers.SKIP.value))
+        try:
+            existing_users = ExistingUsers(existing)
+        except ValueError:
+            allowed = ", ".join(e.value for e in ExistingUsers)
+            raise PropertyError(f"property ExistingUsers must be one of {allowed}, got {existing!r}") from None
+
+        return cls(
+            user_pool_id=text("UserPoolId"),
+            logs_role_arn=text("LogsRoleArn"),
+            source_bucket=text("SourceBucket"),
+            source_key=text("SourceKey"),
+            source_hash=text("SourceHash"),
+            source_name=str(properties.get("SourceName") or f"s3://{text('SourceBucket')}/{text('SourceKey')}"),
+            job_name=text("JobName"),
+            timeout_seconds=integer("TimeoutSeconds", 3600),
+            existing_users=existing_users,
+            max_failed_users=integer("MaxFailedUsers", 0),
+            remove_users_on_delete=boolean("RemoveUsersOnDelete"),
+            password_hashing_algorithm=str(properties["PasswordHashingAlgorithm"])
+            if properties.get("PasswordHashingAlgorithm")
+            else None,
+        )
+
+    def to_properties(self) -> dict[str, str]:
+        """The inverse of from_event: what the construct writes into the template."""
+        names = {
+            "user_pool_id": "UserPoolId",
+            "logs_role_arn": "LogsRoleArn",
+            "source_bucket": "SourceBucket",
+            "source_key": "SourceKey",
+            "source_hash": "SourceHash",
+            "source_name": "SourceName",
+            "job_name": "JobName",
+            "timeout_seconds": "TimeoutSeconds",
+            "existing_users": "ExistingUsers",
+            "max_failed_users": "MaxFailedUsers",
+            "remove_users_on_delete": "RemoveUsersOnDelete",
+            "password_hashing_algorithm": "PasswordHashingAlgorithm",
+        }
+        out: dict[str, str] = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if value is None:
+                continue
+            out[names[field.name]] = str(value).lower() if isinstance(value, bool) else str(value)
+        return out
