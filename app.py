@@ -7,12 +7,11 @@ deploys it into the local emulator instead of AWS.
 
 from __future__ import annotations
 
-
 from aws_cdk import App, CfnOutput, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
-from constructs import Construct
-
 from cognito_user_import import UserCsv, UserImport
+
+from constructs import Construct
 
 
 class CognitoUserImportSample(Stack):
