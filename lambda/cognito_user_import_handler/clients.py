@@ -1,0 +1,44 @@
+"""AWS clients, created on first use so nothing touches AWS (or needs a region) at import time."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+    from mypy_boto3_logs import CloudWatchLogsClient
+    from mypy_boto3_s3 import S3Client
+
+# Cognito answers bursts with TooManyRequestsException, which botocore's standard mode retries
+# with backoff; the job operations' quota category is unpublished, so allow generous attempts.
+RETRY_CONFIG: dict[str, Any] = {"retries": {"mode": "standard", "max_attempts": 10}}
+
+
+class AwsClients:
+    """The clients the handler uses. Tests point them at the emulator through AWS_ENDPOINT_URL."""
+
+    def __init__(self, session: Any | None = None) -> None:
+        self._session = session
+
+    def _client(self, service: str) -> Any:
+        import boto3
+        from botocore.config import Config
+
+        session = self._session or boto3.session.Session()
+        return session.client(service, config=Config(**RETRY_CONFIG))
+
+    @cached_property
+    def cognito(self) -> CognitoIdentityProviderClient:
+        client: CognitoIdentityProviderClient = self._client("cognito-idp")
+        return client
+
+    @cached_property
+    def s3(self) -> S3Client:
+        client: S3Client = self._client("s3")
+        return client
+
+    @cached_property
+    def logs(self) -> CloudWatchLogsClient:
+        client: CloudWatchLogsClient = self._client("logs")
+        return client

@@ -1,0 +1,54 @@
+"""Which usernames a pool already holds, so a deployment imports only users that are new."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+
+
+class ExistingUsernames:
+    """The names a row's cognito:username could collide with: usernames, plus aliases that sign in."""
+
+    def __init__(self, names: set[str], *, case_sensitive: bool) -> None:
+        self._names = names
+        self._case_sensitive = case_sensitive
+
+    def __contains__(self, username: object) -> bool:
+        if not isinstance(username, str):
+            return False
+        return (username if self._case_sensitive else username.casefold()) in self._names
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    @classmethod
+    def load(cls, cognito: CognitoIdentityProviderClient, user_pool: Mapping[str, Any]) -> ExistingUsernames:
+        """List the pool's users once (60 a page), keeping only the names needed for matching."""
+        case_sensitive = bool(user_pool.get("UsernameConfiguration", {}).get("CaseSensitive", True))
+        # In pools that sign in with email or phone, Cognito's username is an opaque id and the
+        # address is what a second import of the same person would collide with.
+        alias_attributes = set(user_pool.get("UsernameAttributes", [])) | set(
+            user_pool.get("AliasAttributes", [])
+        )
+        alias_attributes &= {"email", "phone_number", "preferred_username"}
+        names: set[str] = set()
+        fold = (lambda value: value) if case_sensitive else str.casefold
+        request: dict[str, Any] = {"UserPoolId": user_pool["Id"], "Limit": 60}
+        if alias_attributes:
+            request["AttributesToGet"] = sorted(alias_attributes)
+        else:
+            request["AttributesToGet"] = ["sub"]
+        while True:
+            page = cognito.list_users(**request)
+            for user in page.get("Users", []):
+                names.add(fold(user["Username"]))
+                for attribute in user.get("Attributes", []):
+                    if attribute["Name"] in alias_attributes and attribute.get("Value"):
+                        names.add(fold(attribute["Value"]))
+            token = page.get("PaginationToken")
+            if not token:
+                return cls(names, case_sensitive=case_sensitive)
+            request["PaginationToken"] = token

@@ -1,0 +1,187 @@
+"""One import job's life on the Cognito API: create, start, watch, stop."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+    from mypy_boto3_cognito_idp.type_defs import UserImportJobTypeTypeDef
+
+logger = logging.getLogger(__name__)
+
+TERMINAL_STATUSES = frozenset({"Succeeded", "Failed", "Stopped", "Expired"})
+RUNNING_STATUSES = frozenset({"Pending", "InProgress"})
+JOB_QUOTA = 1000
+JOB_QUOTA_WARNING = 900
+# Cognito allows one active job per account; the error a second start gets is unconfirmed, so
+# every answer that can mean "another job is running" is waited out rather than failed on.
+BUSY_ERRORS = frozenset({"LimitExceededException", "PreconditionNotMetException"})
+NO_UPLOAD_MARKER = "No csv file was uploaded"
+
+
+class JobBudgetExhausted(RuntimeError):
+    """The pool has used every import job it is allowed."""
+
+
+class DeadlineReached(RuntimeError):
+    """The resource's own deadline passed before the job ended."""
+
+
+def error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+class ImportJobs:
+    """The job operations for one pool, with the waiting rules this handler follows."""
+
+    def __init__(
+        self,
+        cognito: CognitoIdentityProviderClient,
+        user_pool_id: str,
+        *,
+        poll_seconds: float = 2.0,
+        sleep: Callable[[float], None] = time.sleep,
+        now: Callable[[], float] = time.time,
+    ) -> None:
+        self._cognito = cognito
+        self.user_pool_id = user_pool_id
+        self._poll_seconds = poll_seconds
+        self._sleep = sleep
+        self._now = now
+
+    def count_jobs(self, *, stop_at: int = JOB_QUOTA) -> int:
+        """How many jobs the pool has had (jobs are never deleted), counting no further than stop_at."""
+        count = 0
+        token: str | None = None
+        while count < stop_at:
+            request: dict[str, Any] = {"UserPoolId": self.user_pool_id, "MaxResults": 60}
+            if token:
+                request["PaginationToken"] = token
+            page = self._cognito.list_user_import_jobs(**request)
+            count += len(page.get("UserImportJobs", []))
+            token = page.get("PaginationToken")
+            if not token:
+                break
+        return count
+
+    def check_budget(self) -> None:
+        used = self.count_jobs()
+        if used >= JOB_QUOTA:
+            raise JobBudgetExhausted(
+                f"user pool {self.user_pool_id} has used all {JOB_QUOTA} import jobs it is allowed"
+                " (jobs cannot be deleted); ask AWS Support to raise the 'user import jobs' quota"
+            )
+        if used >= JOB_QUOTA_WARNING:
+            logger.warning(
+                "User pool %s has used %s of its %s import jobs; the quota cannot be reset",
+                self.user_pool_id,
+                used,
+                JOB_QUOTA,
+            )
+
+    def create(
+        self, job_name: str, logs_role_arn: str, password_hashing_algorithm: str | None
+    ) -> tuple[str, str]:
+        """Create a job; answers (job id, pre-signed upload URL). The URL is a secret: never log it."""
+        request: dict[str, Any] = {
+            "JobName": job_name,
+            "UserPoolId": self.user_pool_id,
+            "CloudWatchLogsRoleArn": logs_role_arn,
+        }
+        if password_hashing_algorithm:
+            request["PasswordHashingAlgorithm"] = password_hashing_algorithm
+        job = self._cognito.create_user_import_job(**request)["UserImportJob"]
+        logger.info("Created import job %s (%s) in pool %s", job["JobId"], job_name, self.user_pool_id)
+        return job["JobId"], job["PreSignedUrl"]
+
+    def start(self, job_id: str, deadline: float) -> None:
+        """Start the job, waiting while another job in the account is active."""
+        waited = False
+        while True:
+            try:
+                self._cognito.start_user_import_job(UserPoolId=self.user_pool_id, JobId=job_id)
+                logger.info("Started import job %s", job_id)
+                return
+            except ClientError as error:
+                message = str(error.response.get("Error", {}).get("Message", ""))
+                if error_code(error) not in BUSY_ERRORS or NO_UPLOAD_MARKER in message:
+                    raise
+                if self._now() + self._poll_seconds >= deadline:
+                    raise DeadlineReached(
+                        f"import job {job_id} could not start before the deadline: another import job"
+                        f" was active in the account ({error_code(error)}: {message})"
+                    ) from None
+                if not waited:
+                    logger.info("Another import job is active in the account; waiting to start %s", job_id)
+                    waited = True
+                self._sleep(self._poll_seconds)
+
+    def describe(self, job_id: str) -> UserImportJobTypeTypeDef:
+        return self._cognito.describe_user_import_job(UserPoolId=self.user_pool_id, JobId=job_id)[
+            "UserImportJob"
+        ]
+
+    def wait(
+        self, job_id: str, *, deadline: float, keep_waiting: Callable[[], bool]
+    ) -> UserImportJobTypeTypeDef | None:
+        """Poll until the job ends (answers it), or keep_waiting() says stop (answers None).
+
+        At the resource's deadline the job is stopped and DeadlineReached raised.
+        """
+        last_status = ""
+        while True:
+            job = self.describe(job_id)
+            if job["Status"] != last_status:
+                last_status = job["Status"]
+                logger.info(
+                    "Import job %s: %s (imported %s, skipped %s, failed %s)",
+                    job_id,
+                    last_status,
+                    job.get("ImportedUsers", 0),
+                    job.get("SkippedUsers", 0),
+                    job.get("FailedUsers", 0),
+                )
+            if job["Status"] in TERMINAL_STATUSES:
+                return job
+            if self._now() >= deadline:
+                self.stop(job_id)
+                raise DeadlineReached(
+                    f"import job {job_id} was still {job['Status']} at the resource's deadline"
+                    " and was stopped"
+                    f" (imported {job.get('ImportedUsers', 0)} users so far); raise the construct's timeout"
+                    " or import fewer users per deployment"
+                )
+            if not keep_waiting():
+                return None
+            self._sleep(min(self._poll_seconds, max(0.0, deadline - self._now())))
+
+    def stop(self, job_id: str) -> None:
+        """Stop a running job; a job that already ended (or never started) is left as it is."""
+        try:
+            self._cognito.stop_user_import_job(UserPoolId=self.user_pool_id, JobId=job_id)
+            logger.info("Stopped import job %s", job_id)
+        except ClientError as error:
+            if error_code(error) not in ("InvalidParameterException", "PreconditionNotMetException"):
+                raise
+            logger.info("Import job %s was not running (%s)", job_id, error_code(error))
+
+    def stop_and_wait(self, job_id: str, *, keep_waiting: Callable[[], bool]) -> str:
+        """Stop the job if it runs and wait until it has ended, so the pool can be changed or deleted."""
+        try:
+            status = self.describe(job_id)["Status"]
+        except ClientError as error:
+            if error_code(error) == "ResourceNotFoundException":
+                return "Gone"
+            raise
+        if status in RUNNING_STATUSES:
+            self.stop(job_id)
+        while status not in TERMINAL_STATUSES and status != "Created" and keep_waiting():
+            self._sleep(self._poll_seconds)
+            status = self.describe(job_id)["Status"]
+        return status

@@ -1,0 +1,105 @@
+"""What the handler tells CloudFormation: the figures on success, an actionable reason on failure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+FAILING_ROWS_IN_REASON = 10
+NOTHING_TO_IMPORT = "NothingToImport"
+"""Status reported when every user already exists: no job was created."""
+
+
+class ImportFailed(RuntimeError):
+    """The deployment must fail; str() is the reason CloudFormation shows.
+
+    `job_id` names the job the failure concerns, so the Delete CloudFormation sends after a failed
+    Create reaches that job (and stops it if it still runs).
+    """
+
+    def __init__(self, reason: str, *, job_id: str | None = None) -> None:
+        super().__init__(reason)
+        self.job_id = job_id
+
+
+@dataclass(frozen=True)
+class Figures:
+    job_id: str
+    status: str
+    imported: int
+    skipped: int
+    failed: int
+    completion_message: str
+
+    @classmethod
+    def from_job(cls, job: Mapping[str, Any], *, skipped_before_job: int = 0) -> Figures:
+        return cls(
+            job_id=str(job["JobId"]),
+            status=str(job["Status"]),
+            imported=int(job.get("ImportedUsers", 0)),
+            skipped=int(job.get("SkippedUsers", 0)) + skipped_before_job,
+            failed=int(job.get("FailedUsers", 0)),
+            completion_message=str(job.get("CompletionMessage", "")),
+        )
+
+    @classmethod
+    def nothing_to_import(cls, skipped: int) -> Figures:
+        return cls(
+            "", NOTHING_TO_IMPORT, 0, skipped, 0, "Every user in the file already exists; no job was created."
+        )
+
+    def as_data(self) -> dict[str, str]:
+        """The custom resource's attributes (Fn::GetAtt answers strings)."""
+        return {
+            "JobId": self.job_id,
+            "Status": self.status,
+            "ImportedUsers": str(self.imported),
+            "SkippedUsers": str(self.skipped),
+            "FailedUsers": str(self.failed),
+            "CompletionMessage": self.completion_message,
+        }
+
+    def summary(self) -> str:
+        return f"imported {self.imported}, skipped {self.skipped}, failed {self.failed}"
+
+
+@dataclass(frozen=True)
+class FailingRow:
+    line: int | None
+    username: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line is not None else "line ?"
+        who = f" ({self.username})" if self.username else ""
+        return f"{where}{who}: {self.reason}"
+
+
+def failure_reason(
+    figures: Figures,
+    *,
+    job_name: str,
+    source_name: str,
+    failing_rows: Sequence[FailingRow],
+    max_failed_users: int,
+) -> str:
+    """Name the job, its status, figures and message, then the first failing rows."""
+    if figures.status == "Succeeded":
+        headline = (
+            f"Import job {figures.job_id} ({job_name}) succeeded but {figures.failed} users failed,"
+            f" more than max_failed_users={max_failed_users}"
+        )
+    else:
+        headline = f"Import job {figures.job_id} ({job_name}) ended {figures.status}"
+    parts = [f"{headline}: {figures.summary()}."]
+    if figures.completion_message:
+        parts.append(f"Cognito: {figures.completion_message}")
+    if failing_rows:
+        shown = "; ".join(str(row) for row in failing_rows[:FAILING_ROWS_IN_REASON])
+        more = len(failing_rows) - FAILING_ROWS_IN_REASON
+        tail = f"; and {more} more (all listed in the handler's log)" if more > 0 else ""
+        parts.append(f"Failing rows of {source_name}: {shown}{tail}.")
+    elif figures.failed or figures.status == "Failed":
+        parts.append("The job's CloudWatch log could not be read for the failing rows.")
+    return " ".join(parts)

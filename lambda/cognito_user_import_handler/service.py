@@ -1,0 +1,225 @@
+"""The import, request by request: what Create, Update, Delete and each scheduled poll do."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .clients import AwsClients
+from .csv_dialect import convert, iter_usernames
+from .csv_rules import PoolSchema, ValidationError
+from .existing_users import ExistingUsernames
+from .job_log import first_data_line, read_row_results
+from .jobs import DeadlineReached, ImportJobs
+from .properties import ExistingUsers, ImportProperties
+from .report import FailingRow, Figures, ImportFailed, failure_reason
+from .upload import upload_csv
+
+logger = logging.getLogger(__name__)
+
+NAMES_IN_REASON = 20
+WORK_DIR = os.path.join(tempfile.gettempdir(), "cognito-user-import")
+
+
+@dataclass
+class Outcome:
+    """What one request ended with: final figures, or a job left running for the scheduled polls."""
+
+    physical_id: str
+    figures: Figures | None = None
+    poll_state: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def finished(self) -> bool:
+        return self.figures is not None
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How long this invocation may keep waiting, and the resource's own deadline."""
+
+    deadline: float
+    keep_waiting: Callable[[], bool]
+
+
+def uploaded_file_path(job_id: str) -> str:
+    return os.path.join(WORK_DIR, f"{job_id}.csv")
+
+
+class ImportService:
+    def __init__(self, clients: AwsClients, *, poll_seconds: float = 2.0) -> None:
+        self._clients = clients
+        self._poll_seconds = poll_seconds
+
+    def _jobs(self, user_pool_id: str) -> ImportJobs:
+        return ImportJobs(self._clients.cognito, user_pool_id, poll_seconds=self._poll_seconds)
+
+    # Create and Update -------------------------------------------------------------------------
+
+    def create(self, props: ImportProperties, budget: Budget) -> Outcome:
+        return self._import(props, budget, fallback_physical_id=None)
+
+    def update(
+        self, props: ImportProperties, old: ImportProperties, physical_id: str, budget: Budget
+    ) -> Outcome:
+        if props.source_hash == old.source_hash and props.user_pool_id == old.user_pool_id:
+            logger.info("The users file and pool are unchanged: no new import job")
+            return Outcome(physical_id, self._previous_figures(props, physical_id))
+        # Users already in the pool (the earlier imports among them) are left out, so only new
+        # rows reach the job; the physical id stays when there is nothing new.
+        return self._import(props, budget, fallback_physical_id=physical_id)
+
+    def _previous_figures(self, props: ImportProperties, physical_id: str) -> Figures:
+        if physical_id.startswith("import-"):
+            return Figures.from_job(self._jobs(props.user_pool_id).describe(physical_id))
+        return Figures.nothing_to_import(0)
+
+    def _import(self, props: ImportProperties, budget: Budget, fallback_physical_id: str | None) -> Outcome:
+        cognito = self._clients.cognito
+        pool = cognito.describe_user_pool(UserPoolId=props.user_pool_id)["UserPool"]
+        header = cognito.get_csv_header(UserPoolId=props.user_pool_id)["CSVHeader"]
+        schema = PoolSchema.from_describe_user_pool(pool, header)
+        existing = ExistingUsernames.load(cognito, pool)
+        logger.info("Pool %s holds %s users and aliases", props.user_pool_id, len(existing))
+
+        already_there: list[str] = []
+        skipped = 0
+
+        def keep(username: str) -> bool:
+            nonlocal skipped
+            if username in existing:
+                skipped += 1
+                if len(already_there) < NAMES_IN_REASON:
+                    already_there.append(username)
+                return False
+            return True
+
+        os.makedirs(WORK_DIR, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", newline="", dir=WORK_DIR, suffix=".csv", delete=False
+        ) as sink:
+            converted_path = sink.name
+            body = self._clients.s3.get_object(Bucket=props.source_bucket, Key=props.source_key)["Body"]
+            with body:
+                result = convert(body, sink, schema=schema, file_name=props.source_name, keep=keep)
+        if result.problem_count:
+            os.unlink(converted_path)
+            raise ImportFailed(
+                "No import job was created: "
+                + str(ValidationError(problems=result.problems, total=result.problem_count))
+            )
+        if skipped and props.existing_users is ExistingUsers.FAIL:
+            os.unlink(converted_path)
+            names = ", ".join(already_there)
+            more = f" and {skipped - len(already_there)} more" if skipped > len(already_there) else ""
+            raise ImportFailed(
+                f"No import job was created: {skipped} users of {props.source_name} already exist in pool"
+                f" {props.user_pool_id}: {names}{more}. Remove them from the file, or set"
+                " existing_users=ExistingUsers.SKIP to leave them out."
+            )
+        if skipped:
+            logger.info("%s of %s users already exist and are left out of the job", skipped, result.rows)
+        if skipped == result.rows:
+            os.unlink(converted_path)
+            logger.info("Nothing to import: no job created")
+            physical_id = fallback_physical_id or f"no-job-{props.user_pool_id}"
+            return Outcome(physical_id, Figures.nothing_to_import(skipped))
+
+        jobs = self._jobs(props.user_pool_id)
+        jobs.check_budget()
+        job_id, upload_url = jobs.create(
+            props.job_name, props.logs_role_arn, props.password_hashing_algorithm
+        )
+        try:
+            os.replace(converted_path, uploaded_file_path(job_id))
+            upload_csv(upload_url, uploaded_file_path(job_id))
+            logger.info("Uploaded %s users for job %s", result.rows - skipped, job_id)
+            jobs.start(job_id, budget.deadline)
+            state = {
+                "JobId": job_id,
+                "Deadline": budget.deadline,
+                "SkippedBeforeJob": skipped,
+                "PoolName": pool["Name"],
+            }
+            return self._watch(props, state, budget)
+        except ImportFailed:
+            raise
+        except Exception as error:
+            raise ImportFailed(f"Import job {job_id} ({props.job_name}): {error}", job_id=job_id) from error
+
+    # Waiting -----------------------------------------------------------------------------------
+
+    def poll(
+        self, props: ImportProperties, state: dict[str, Any], keep_waiting: Callable[[], bool]
+    ) -> Outcome:
+        """One scheduled poll: wait a while longer, answer when the job has ended."""
+        return self._watch(props, state, Budget(float(state["Deadline"]), keep_waiting))
+
+    def _watch(self, props: ImportProperties, state: dict[str, Any], budget: Budget) -> Outcome:
+        job_id = str(state["JobId"])
+        try:
+            job = self._jobs(props.user_pool_id).wait(
+                job_id, deadline=budget.deadline, keep_waiting=budget.keep_waiting
+            )
+        except DeadlineReached as error:
+            raise ImportFailed(str(error), job_id=job_id) from None
+        if job is None:
+            logger.info("Import job %s is still running; scheduled polling takes over", job_id)
+            return Outcome(job_id, poll_state=state)
+        figures = Figures.from_job(job, skipped_before_job=int(state.get("SkippedBeforeJob", 0)))
+        if figures.status == "Succeeded" and figures.failed <= props.max_failed_users:
+            logger.info("Import job %s succeeded: %s", job_id, figures.summary())
+            return Outcome(job_id, figures)
+        rows = self._failing_rows(props, job_id, str(state.get("PoolName", "")))
+        for row in rows:
+            logger.error("Failed row: %s", row)
+        reason = failure_reason(
+            figures,
+            job_name=props.job_name,
+            source_name=props.source_name,
+            failing_rows=rows,
+            max_failed_users=props.max_failed_users,
+        )
+        raise ImportFailed(reason, job_id=job_id)
+
+    def _failing_rows(self, props: ImportProperties, job_id: str, pool_name: str) -> list[FailingRow]:
+        """The job's FAILED rows, mapped from the uploaded file's lines to usernames and source lines."""
+        results = read_row_results(self._clients.logs, props.user_pool_id, pool_name, job_id)
+        failed = [r for r in results if r.outcome == "FAILED"]
+        if not failed:
+            return []
+        offset = 2 - first_data_line(results)  # make line numbers count the header as line 1
+        uploaded: dict[int, str] = {}
+        path = uploaded_file_path(job_id)
+        if os.path.exists(path):  # a later poll may run in another container without it
+            with open(path, "rb") as handle:
+                uploaded = dict(iter_usernames(handle))
+        usernames = {r.line: uploaded.get(r.line + offset) for r in failed}
+        source_lines = self._source_lines({name for name in usernames.values() if name}, props)
+        return [
+            FailingRow(source_lines.get(name) if name else None, name, r.reason)
+            for r, name in ((r, usernames[r.line]) for r in failed)
+        ]
+
+    def _source_lines(self, usernames: set[str], props: ImportProperties) -> dict[str, int]:
+        if not usernames:
+            return {}
+        body = self._clients.s3.get_object(Bucket=props.source_bucket, Key=props.source_key)["Body"]
+        with body:
+            return {name: line for line, name in iter_usernames(body) if name in usernames}
+
+    # Delete ------------------------------------------------------------------------------------
+
+    def delete(self, props: ImportProperties, physical_id: str, keep_waiting: Callable[[], bool]) -> None:
+        """Stop the resource's job if it still runs (the pool cannot be deleted while it does).
+
+        Users are kept: they may have signed in and changed since the import.
+        """
+        if not physical_id.startswith("import-"):
+            return
+        status = self._jobs(props.user_pool_id).stop_and_wait(physical_id, keep_waiting=keep_waiting)
+        logger.info("Import job %s is %s", physical_id, status)
