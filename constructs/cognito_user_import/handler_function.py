@@ -1,0 +1,134 @@
+"""The one handler function per stack that every UserImport in it shares (a singleton, as CDK's providers)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from aws_cdk import Acknowledgment, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+
+from cognito_user_import.bundling import handler_code
+from constructs import Construct
+
+HANDLER_ENTRY = "cognito_user_import_handler.index.handler"
+#: Environment variable naming the prefix of the EventBridge rules the handler may create for polling.
+POLL_RULE_PREFIX_ENV = "POLL_RULE_PREFIX"
+# The fixed id the singleton is found by on its stack; the suffix keeps it clear of user ids.
+SINGLETON_ID = "CognitoUserImportHandler7f3c9a"
+_FUNCTION_NAME_MAX = 64
+_NAME_MIDDLE = "-CognitoUserImport-"
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def function_name_for(stack: Stack) -> str:
+    """A deterministic function name, known at synth, so the role can name the function's ARN without a
+    reference to the function (a reference makes a dependency cycle: aws-cdk #13982)."""
+    suffix = _NAME_MIDDLE + _short_hash(stack.node.path)
+    stack_name = "" if Token.is_unresolved(stack.stack_name) else stack.stack_name
+    prefix = re.sub(r"[^A-Za-z0-9_-]", "", stack_name)[: _FUNCTION_NAME_MAX - len(suffix)]
+    return (prefix + suffix) if prefix else suffix.lstrip("-")
+
+
+def poll_rule_prefix_for(stack: Stack) -> str:
+    """Prefix of the EventBridge rules the handler creates to poll long jobs. Short, because a rule name is
+    at most 64 characters and the handler appends its own part."""
+    return f"cui-{_short_hash('rules:' + stack.node.path)}-"
+
+
+class UserImportHandler(Construct):
+    """The Custom::CognitoUserImport handler: a Lambda function, its role and its log group.
+
+    Use :meth:`of` rather than the constructor: it returns the stack's one instance. Each UserImport adds
+    what its pool, logs role and source need to ``role`` itself.
+    """
+
+    @classmethod
+    def of(cls, scope: Construct) -> UserImportHandler:
+        """The handler of ``scope``'s stack, created on first use."""
+        stack = Stack.of(scope)
+        existing = stack.node.try_find_child(SINGLETON_ID)
+        if isinstance(existing, UserImportHandler):
+            return existing
+        if existing is not None:
+            raise ValueError(f"construct id {SINGLETON_ID!r} is reserved by cdk-cognito-user-import")
+        return cls(stack, SINGLETON_ID)
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        stack = Stack.of(self)
+        self.function_name = function_name_for(stack)
+        self.poll_rule_prefix = poll_rule_prefix_for(stack)
+
+        # An explicit role: no AWSLambdaBasicExecutionRole, whose log rights reach every log group.
+        self.role = iam.Role(
+            self,
+            "ServiceRole",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description="Runs the Custom::CognitoUserImport handler",
+        )
+        self.log_group = logs.LogGroup(
+            self,
+            "LogGroup",
+            retention=logs.RetentionDays.ONE_MONTH,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        self.log_group.grant_write(self.role)
+
+        function_arn = stack.format_arn(
+            service="lambda",
+            resource="function",
+            resource_name=self.function_name,
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        rules_arn = stack.format_arn(
+            service="events",
+            resource="rule",
+            resource_name=f"{self.poll_rule_prefix}*",
+            arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+        )
+        # crhelper's scheduled polling: a rule with this function as its target, and the permission for it.
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["events:PutRule", "events:DeleteRule", "events:PutTargets", "events:RemoveTargets"],
+                resources=[rules_arn],
+            )
+        )
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["lambda:AddPermission", "lambda:RemovePermission"],
+                resources=[function_arn],
+            )
+        )
+
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            function_name=self.function_name,
+            description="Imports users into Cognito user pools for Custom::CognitoUserImport resources",
+            runtime=lambda_.Runtime.PYTHON_3_14,
+            handler=HANDLER_ENTRY,
+            code=handler_code(),
+            timeout=Duration.minutes(5),
+            memory_size=256,
+            role=self.role,
+            log_group=self.log_group,
+            environment={POLL_RULE_PREFIX_ENV: self.poll_rule_prefix},
+        )
+
+        Validations.of(self.role).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-IAM5",
+                reason=(
+                    "Wildcards are only in resource names not known at synth: the EventBridge rules this "
+                    f"handler names {self.poll_rule_prefix}<random> while polling a long import job, the "
+                    "streams of its own log group, and the streams of the pools' /aws/cognito/userpools/"
+                    "<pool id>/* import log groups (named after the pool and the job)."
+                ),
+            )
+        )
