@@ -1,0 +1,204 @@
+"""What Cognito checks against the user pool: the CSV header it expects, and each row's verdict.
+
+Reads moto's pool model directly (the caller holds the emulator's state lock).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool, CognitoIdpUserPoolAttribute, UserStatus
+
+#: GetCSVHeader's standard attributes, in its order (FACTS.md, "The CSV").
+STANDARD_COLUMNS = (
+    "name",
+    "given_name",
+    "family_name",
+    "middle_name",
+    "nickname",
+    "preferred_username",
+    "profile",
+    "picture",
+    "website",
+    "email",
+    "email_verified",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "phone_number",
+    "phone_number_verified",
+    "address",
+    "updated_at",
+)
+MFA_COLUMN = "cognito:mfa_enabled"
+USERNAME_COLUMN = "cognito:username"
+#: Only jobs created with a PasswordHashingAlgorithm accept this column (its hash formats are unconfirmed).
+PASSWORD_HASH_COLUMN = "password_hash"
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_E164 = re.compile(r"\+[1-9][0-9]{1,14}")
+_WHITESPACE = re.compile(r"\s")
+
+Outcome = Literal["SUCCEEDED", "SKIPPED", "FAILED"]
+
+
+@dataclass(frozen=True)
+class RowVerdict:
+    outcome: Outcome
+    #: The log line's text after "Line Number N - ": names columns and rules, never values.
+    reason: str
+
+
+SUCCEEDED = RowVerdict("SUCCEEDED", "The import succeeded.")
+SKIPPED = RowVerdict("SKIPPED", "The user already exists.")
+
+
+def custom_columns(pool: CognitoIdpUserPool) -> list[str]:
+    # Developer-only attributes ("dev:custom:...") cannot be written by users, so they are not columns.
+    return [name for name in pool.schema_attributes if name.startswith("custom:")]
+
+
+def csv_header(pool: CognitoIdpUserPool) -> list[str]:
+    return [*STANDARD_COLUMNS, MFA_COLUMN, USERNAME_COLUMN, *custom_columns(pool)]
+
+
+def header_problem(header: list[str], pool: CognitoIdpUserPool, accepts_password_hash: bool) -> str | None:
+    """Why the file's header does not fit the pool (every column present, none unknown), or None."""
+    expected = csv_header(pool)
+    allowed = set(expected) | ({PASSWORD_HASH_COLUMN} if accepts_password_hash else set())
+    missing = [name for name in expected if name not in header]
+    unknown = [name for name in header if name not in allowed]
+    problems = []
+    if missing:
+        problems.append(f"The CSV header is missing the columns: {', '.join(missing)}.")
+    if unknown:
+        problems.append(f"The CSV header has columns the user pool does not have: {', '.join(unknown)}.")
+    return " ".join(problems) or None
+
+
+def import_row(pool: CognitoIdpUserPool, values: dict[str, str], accepts_password_hash: bool) -> RowVerdict:
+    """Judge one readable row; on success the user is created in the moto pool."""
+    username = values.get(USERNAME_COLUMN, "")
+    if not username:
+        return _failed(f"{USERNAME_COLUMN} is missing.")
+    if _WHITESPACE.search(username) or len(username) > 128:
+        return _failed(f"{USERNAME_COLUMN} must be 1-128 characters without spaces or tabs.")
+    if _exists(pool, username, values):
+        return SKIPPED
+    problem = _row_problem(pool, values)
+    if problem:
+        return _failed(problem)
+    attributes = [
+        {"Name": name, "Value": _stored_value(pool, name, value)}
+        for name, value in values.items()
+        if value and name not in (USERNAME_COLUMN, MFA_COLUMN, PASSWORD_HASH_COLUMN)
+    ]
+    has_hash = accepts_password_hash and bool(values.get(PASSWORD_HASH_COLUMN))
+    status = UserStatus.CONFIRMED if has_hash else UserStatus.RESET_REQUIRED
+    # Pools that sign in with email or phone number name their users by sub, as Cognito and moto do.
+    uses_alias_username = bool(pool.extended_config.get("UsernameAttributes"))
+    user = CognitoIdpUser(pool.id, None if uses_alias_username else username, None, status, attributes)
+    pool.users[user.username] = user
+    return SUCCEEDED
+
+
+def _failed(reason: str) -> RowVerdict:
+    return RowVerdict("FAILED", reason)
+
+
+def _exists(pool: CognitoIdpUserPool, username: str, values: dict[str, str]) -> bool:
+    if pool._get_user(username):
+        return True
+    # In a pool whose usernames are emails or phone numbers, those values identify the user too.
+    for attribute in pool.extended_config.get("UsernameAttributes") or []:
+        value = values.get(str(attribute))
+        if value and pool._get_user(value):
+            return True
+    return False
+
+
+def _row_problem(pool: CognitoIdpUserPool, values: dict[str, str]) -> str | None:
+    mfa_problem = _mfa_problem(str(pool.mfa_config or "OFF"), values.get(MFA_COLUMN, ""))
+    if mfa_problem:
+        return mfa_problem
+    for name, value in values.items():
+        if name in (USERNAME_COLUMN, MFA_COLUMN, PASSWORD_HASH_COLUMN):
+            continue
+        problem = _value_problem(pool, name, value)
+        if problem:
+            return problem
+    auto_verified = [str(name) for name in pool.extended_config.get("AutoVerifiedAttributes") or []]
+    if not any(
+        values.get(name) and values.get(f"{name}_verified", "").lower() == "true" for name in auto_verified
+    ):
+        allowed = " or ".join(f"{name}_verified=true with {name} set" for name in auto_verified)
+        return (
+            f"The user has no auto-verified attribute marked verified (needs {allowed})."
+            if auto_verified
+            else "The user pool has no auto-verified attributes, so no user can be imported."
+        )
+    return None
+
+
+def _mfa_problem(mfa_config: str, value: str) -> str | None:
+    lowered = value.lower()
+    if lowered not in ("true", "false"):
+        return f"{MFA_COLUMN} must be true or false."
+    if mfa_config == "ON" and lowered != "true":
+        return f"{MFA_COLUMN} must be true: the user pool requires MFA."
+    if mfa_config == "OFF" and lowered != "false":
+        return f"{MFA_COLUMN} must be false: MFA is off in the user pool."
+    return None
+
+
+def _schema(pool: CognitoIdpUserPool, name: str) -> dict[str, Any]:
+    """The attribute's type, required flag and constraints; moto keeps only what the pool was created
+    with, so standard attributes fall back to Cognito's standard schema."""
+    attribute = pool.schema_attributes.get(name)
+    if attribute is not None:
+        return {
+            "type": attribute.data_type,
+            "required": bool(attribute.required),
+            "string": attribute.string_constraints or {},
+            "number": attribute.number_constraints or {},
+        }
+    standard = CognitoIdpUserPoolAttribute.STANDARD_SCHEMA[name]
+    return {
+        "type": standard["AttributeDataType"],
+        "required": False,
+        "string": standard.get("StringAttributeConstraints", {}),
+        "number": standard.get("NumberAttributeConstraints", {}),
+    }
+
+
+def _value_problem(pool: CognitoIdpUserPool, name: str, value: str) -> str | None:
+    schema = _schema(pool, name)
+    if not value:
+        return f"The required attribute {name} is missing." if schema["required"] else None
+    data_type = schema["type"]
+    if data_type == "Boolean" and value.lower() not in ("true", "false"):
+        return f"{name} must be true or false."
+    if data_type == "Number":
+        try:
+            number = int(value)
+        except ValueError:
+            return f"{name} must be a whole number."
+        low, high = schema["number"].get("MinValue"), schema["number"].get("MaxValue")
+        if (low not in (None, "") and number < int(low)) or (high not in (None, "") and number > int(high)):
+            return f"{name} is outside its allowed range."
+    if data_type == "String":
+        low, high = schema["string"].get("MinLength"), schema["string"].get("MaxLength")
+        if (low not in (None, "") and len(value) < int(low)) or len(value) > int(high or 2048):
+            return f"{name} has a length outside its allowed range."
+    if name == "email" and not _EMAIL.fullmatch(value):
+        return "email is not a valid email address."
+    if name == "phone_number" and not _E164.fullmatch(value):
+        return "phone_number is not in E.164 format (+ and up to 15 digits)."
+    return None
+
+
+def _stored_value(pool: CognitoIdpUserPool, name: str, value: str) -> str:
+    return value.lower() if _schema(pool, name)["type"] == "Boolean" else value
