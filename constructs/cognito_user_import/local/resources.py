@@ -1,0 +1,470 @@
+"""Template resources created, updated and deleted in the emulator through its AWS APIs.
+
+One provisioner per resource type maps CloudFormation's properties onto the service's API and
+returns what Ref (the physical id) and Fn::GetAtt (the attributes) give. Custom resources are not
+here: they go through their function (custom_resource.py).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import secrets
+import string
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from botocore.exceptions import ClientError
+
+
+class ResourceError(RuntimeError):
+    """The emulator refused a resource operation; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Provisioned:
+    physical_id: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The clients and names a provisioner works with."""
+
+    clients: Any
+    """A callable: service name -> boto3 client pointed at the emulator."""
+    stack_name: str
+    region: str
+    account_id: str
+    partition: str = "aws"
+
+    def client(self, service: str) -> Any:
+        return self.clients(service)
+
+    def arn(self, service: str, resource: str, *, region: bool = True, account: bool = True) -> str:
+        return ":".join(
+            [
+                "arn",
+                self.partition,
+                service,
+                self.region if region else "",
+                self.account_id if account else "",
+                resource,
+            ]
+        )
+
+    def physical_name(self, logical_id: str, limit: int = 64, *, lower: bool = False) -> str:
+        """A generated name like CloudFormation's: <stack>-<logical id>-<random>, within limit."""
+        alphabet = string.ascii_uppercase + string.digits
+        suffix = "".join(secrets.choice(alphabet) for _ in range(12))
+        room = max(1, limit - len(suffix) - 2)
+        stack_part = self.stack_name[: room // 2]
+        logical_part = logical_id[: room - len(stack_part)]
+        name = f"{stack_part}-{logical_part}-{suffix}"
+        return name.lower() if lower else name
+
+
+class Provisioner(Protocol):
+    def create(self, env: Environment, logical_id: str, props: dict[str, Any]) -> Provisioned: ...
+
+    def update(
+        self,
+        env: Environment,
+        logical_id: str,
+        current: Provisioned,
+        props: dict[str, Any],
+        old: dict[str, Any],
+    ) -> Provisioned: ...
+
+    def delete(self, env: Environment, physical_id: str, props: dict[str, Any]) -> None: ...
+
+
+def _pick(props: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: props[name] for name in names if name in props}
+
+
+class UserPool:
+    _CREATE = (
+        "Policies",
+        "DeletionProtection",
+        "LambdaConfig",
+        "AutoVerifiedAttributes",
+        "AliasAttributes",
+        "UsernameAttributes",
+        "SmsVerificationMessage",
+        "EmailVerificationMessage",
+        "EmailVerificationSubject",
+        "VerificationMessageTemplate",
+        "SmsAuthenticationMessage",
+        "MfaConfiguration",
+        "UserAttributeUpdateSettings",
+        "DeviceConfiguration",
+        "EmailConfiguration",
+        "SmsConfiguration",
+        "UserPoolTags",
+        "AdminCreateUserConfig",
+        "Schema",
+        "UserPoolAddOns",
+        "UsernameConfiguration",
+        "AccountRecoverySetting",
+        "UserPoolTier",
+    )
+    _UPDATE = tuple(
+        name
+        for name in _CREATE
+        if name not in ("AliasAttributes", "UsernameAttributes", "Schema", "UsernameConfiguration")
+    )
+    _REPLACE = ("AliasAttributes", "UsernameAttributes", "UsernameConfiguration")
+
+    def create(self, env: Environment, logical_id: str, props: dict[str, Any]) -> Provisioned:
+        name = props.get("UserPoolName") or env.physical_name(logical_id, 128)
+        pool = env.client("cognito-idp").create_user_pool(PoolName=name, **_pick(props, self._CREATE))[
+            "UserPool"
+        ]
+        return self._provisioned(env, pool["Id"])
+
+    def update(
+        self,
+        env: Environment,
+        logical_id: str,
+        current: Provisioned,
+        props: dict[str, Any],
+        old: dict[str, Any],
+    ) -> Provisioned:
+        changed = [name for name in self._REPLACE if props.get(name) != old.get(name)]
+        if changed:
+            raise ResourceError(
+                f"changing {', '.join(changed)} replaces a user pool (and loses its users); "
+                "run destroy-local first to do that"
+            )
+        cognito = env.client("cognito-idp")
+        old_names = {attribute.get("Name") for attribute in old.get("Schema", [])}
+        added = [attribute for attribute in props.get("Schema", []) if attribute.get("Name") not in old_names]
+        if added:
+            cognito.add_custom_attributes(UserPoolId=current.physical_id, CustomAttributes=added)
+        settings = _pick(props, self._UPDATE)
+        if "UserPoolName" in props:
+            settings["PoolName"] = props["UserPoolName"]
+        cognito.update_user_pool(UserPoolId=current.physical_id, **settings)
+        return self._provisioned(env, current.physical_id)
+
+    def delete(self, env: Environment, physical_id: str, props: dict[str, Any]) -> None:
+        try:
+            env.client("cognito-idp").delete_user_pool(UserPoolId=physical_id)
+        except ClientError as error:
+            if _code(error) != "ResourceNotFoundException":
+                raise
+
+    @staticmethod
+    def _provisioned(env: Environment, pool_id: str) -> Provisioned:
+        provider = f"cognito-idp.{env.region}.amazonaws.com/{pool_id}"
+        return Provisioned(
+            pool_id,
+            {
+                "Arn": env.arn("cognito-idp", f"userpool/{pool_id}"),
+                "ProviderName": provider,
+                "ProviderURL": f"https://{provider}",
+                "UserPoolId": pool_id,
+            },
+        )
+
+
+class Role:
+    def create(self, env: Environment, logical_id: str, props: dict[str, Any]) -> Provisioned:
+        iam = env.client("iam")
+        name = props.get("RoleName") or env.physical_name(logical_id, 64)
+        extra = _pick(props, ("Path", "Description", "MaxSessionDuration", "PermissionsBoundary", "Tags"))
+        role = iam.create_role(
+            RoleName=name, AssumeRolePolicyDocument=json.dumps(props["AssumeRolePolicyDocument"]), **extra
+        )["Role"]
+        self._apply_policies(iam, name, props, {})
+        return Provisioned(name, {"Arn": role["Arn"], "RoleId": role["RoleId"]})
+
+    def update(
+        self,
+        env: Environment,
+        logical_id: str,
+        current: Provisioned,
+        props: dict[str, Any],
+        old: dict[str, Any],
+    ) -> Provisioned:
+        if props.get("RoleName", old.get("RoleName")) != old.get("RoleName") or props.get("Path") != old.get(
+            "Path"
+        ):
+            raise ResourceError("renaming a role replaces it; run destroy-local first to do that")
+        iam = env.client("iam")
+        iam.update_assume_role_policy(
+            RoleName=current.physical_id, PolicyDocument=json.dumps(props["AssumeRolePolicyDocument"])
+        )
+        self._apply_policies(iam, current.physical_id, props, old)
+        return current
+
+    def delete(self, env: Environment, physical_id: str, props: dict[str, Any]) -> None:
+        iam = env.client("iam")
+        try:
+            for name in iam.list_role_policies(RoleName=physical_id)["PolicyNames"]:
+                iam.delete_role_policy(RoleName=physical_id, PolicyName=name)
+            for attached in iam.list_attached_role_policies(RoleName=physical_id)["AttachedPolicies"]:
+                iam.detach_role_policy(RoleName=physical_id, PolicyArn=attached["PolicyArn"])
+            iam.delete_role(RoleName=physical_id)
+        except ClientError as error:
+            if _code(error) != "NoSuchEntity":
+                raise
+
+    @staticmethod
+    def _apply_policies(iam: Any, role: str, props: dict[str, Any], old: dict[str, Any]) -> None:
+        inline = {policy["PolicyName"]: policy["PolicyDocument"] for policy in props.get("Policies", [])}
+        for policy in old.get("Policies", []):
+            if policy["PolicyName"] not in inline:
+                iam.delete_role_policy(RoleName=role, PolicyName=policy["PolicyName"])
+        for name, document in inline.items():
+            iam.put_role_policy(RoleName=role, PolicyName=name, PolicyDocument=json.dumps(document))
+        managed = set(props.get("ManagedPolicyArns", []))
+        for arn in set(old.get("ManagedPolicyArns", [])) - managed:
+            iam.detach_role_policy(RoleName=role, PolicyArn=arn)
+        for arn in managed - set(old.get("ManagedPolicyArns", [])):
+            try:
+                iam.attach_role_policy(RoleName=role, PolicyArn=arn)
+            except ClientError as error:
+                # The emulator may not know every AWS managed policy; the role still works locally.
+                print(f"  note: managed policy {arn} not attached ({_code(error)})")
+
+
+class Policy:
+    """AWS::IAM::Policy: an inline policy put on each of its roles, users and groups."""
+
+    def create(self, env: Environment, logical_id: str, props: dict[str, Any]) -> Provisioned:
+        self._put(env, props)
+        return Provisioned(env.physical_name(logical_id, 64))
+
+    def update(
+        self,
+        env: Environment,
+        logical_id: str,
+        current: Provisioned,
+        props: dict[str, Any],
+        old: dict[str, Any],
+    ) -> Provisioned:
+        self._remove(env, old)
+        self._put(env, props)
+        return current
+
+    def delete(self, env: Environment, physical_id: str, props: dict[str, Any]) -> None:
+        self._remove(env, props)
+
+    @staticmethod
+    def _put(env: Environment, props: dict[str, Any]) -> None:
+        iam = env.client("iam")
+        name, document = props["PolicyName"], json.dumps(props["PolicyDocument"])
+        for role in props.get("Roles", []):
+            iam.put_role_policy(RoleName=role, PolicyName=name, PolicyDocument=document)
+        for user in props.get("Users", []):
+            iam.put_user_policy(UserName=user, PolicyName=name, PolicyDocument=document)
+        for group in props.get("Groups", []):
+            iam.put_group_policy(GroupName=group, PolicyName=name, PolicyDocument=document)
+
+    @staticmethod
+    def _remove(env: Environment, props: dict[str, Any]) -> None:
+        iam = env.client("iam")
+        name = props["PolicyName"]
+        calls = (
+            [(iam.delete_role_policy, {"RoleName": role}) for role in props.get("Roles", [])]
+            + [(iam.delete_user_policy, {"UserName": user}) for user in props.get("Users", [])]
+            + [(iam.delete_group_policy, {"GroupName": group}) for group in props.get("Groups", [])]
+        )
+        for call, owner in calls:
+            try:
+                call(PolicyName=name, **owner)
+            except ClientError as error:
+                if _code(error) != "NoSuchEntity":
+                    raise
+
+
+class Function:
+    _CONFIG = (
+        "Runtime",
+        "Role",
+        "Handler",
+        "Description",
+        "Timeout",
+        "MemorySize",
+        "Environment",
+        "Architectures",
+        "TracingConfig",
+        "EphemeralStorage",
+        "LoggingConfig",
+        "Layers",
+    )
+
+    def create(self, env: Environment, logical_id: str, props: dict[str, Any]) -> Provisioned:
+        name = props.get("FunctionName") or env.physical_name(logical_id, 64)
+        settings = _pick(props, self._CONFIG)
+        tags = {tag["Key"]: tag["Value"] for tag in props.get("Tags", [])}
+        function = env.client("lambda").create_function(
+            FunctionName=name, Code=self._code(props), Tags=tags, **settings
+        )
+        return Provisioned(name, {"Arn": function["FunctionArn"]})
+
+    def update(
+        self,
+        env: Environment,
+        logical_id: str,
+        current: Provisioned,
+        props: dict[str, Any],
+        old: dict[str, Any],
+    ) -> Provisioned:
+        if props.get("FunctionName", old.get("FunctionName")) != old.get("FunctionName"):
+            raise ResourceError("renaming a function replaces it; run destroy-local first to do that")
+        client = env.client("lambda")
+        if props.get("Code") != old.get("Code"):
+            client.update_function_code(FunctionName=current.physical_id, **self._code(props))
+        settings = _pick(props, self._CONFIG)
+        for name in ("Architectures", "Tags"):
+            settings.pop(name, None)
+        client.update_function_configuration(FunctionName=current.physical_id, **settings)
+        return current
+
+    def delete(self, env: Environment, physical_id: str, props: dict[str, Any]) -> None:
+        try:
+            env.client("lambda").delete_function(FunctionName=physical_id)
+        except ClientError as error:
+            if _code(error) != "ResourceNotFoundException":
+                raise
+
+    @staticmethod
+    def _code(props: dict[str, Any]) -> dict[str, Any]:
+        code = props.get("Code", {})
+        if "ZipFile" in code:
+            # CloudFormation's ZipFile is the source text of index.py (or index.js).
+            return {"ZipFile": inline_package(str(code["ZipFile"]), str(props.get("Runtime", "python")))}
+        return _pick(code, ("S3Bucket", "S3Key", "S3ObjectVersion", "ImageUri"))
+
+
+def inline_package(source: str, runtime: str) -> bytes:
+    """The zip CloudFormation builds from an inline ZipFile: the source as index.py or index.js."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("index.py" if runtime.startswith("python") else "index.js", source)
+    return buffer.getvalue()
+
+
+class Permission:
+    def create(self, env: Environment, logical_id: str, props: dict[str, Any]) -> Provisioned:
+        statement_id = env.physical_name(logical_id, 100)
+        env.client("lambda").add_permission(
+            StatementId=statement_id,
+            **_pick(props, ("FunctionName", "Action", "Principal", "SourceArn", "SourceAccount")),
+        )
+        return Provisioned(statement_id, {"FunctionName": props["FunctionName"]})
+
+    def update(
+        self,
+        env: Environment,
+        logical_id: str,
+        current: Provisioned,
+        props: dict[str, Any],
+        old: dict[str, Any],
+    ) -> Provisioned:
+        self.delete(env, current.physical_id, old)
+        return self.create(env, logical_id, props)
+
+    def delete(self, env: Environment, physical_id: str, props: dict[str, Any]) -> None:
+        try:
+            env.client("lambda").remove_permission(
+                FunctionName=props["FunctionName"], StatementId=physical_id
+            )
+        except ClientError as error:
+            if _code(error) != "ResourceNotFoundException":
+                raise
+
+
+class LogGroup:
+    def create(self, env: Environment, logical_id: str, props: dict[str, Any]) -> Provisioned:
+        name = props.get("LogGroupName") or env.physical_name(logical_id, 512)
+        logs = env.client("logs")
+        logs.create_log_group(logGroupName=name)
+        if "RetentionInDays" in props:
+            logs.put_retention_policy(logGroupName=name, retentionInDays=int(props["RetentionInDays"]))
+        return Provisioned(name, {"Arn": env.arn("logs", f"log-group:{name}:*")})
+
+    def update(
+        self,
+        env: Environment,
+        logical_id: str,
+        current: Provisioned,
+        props: dict[str, Any],
+        old: dict[str, Any],
+    ) -> Provisioned:
+        logs = env.client("logs")
+        if "RetentionInDays" in props:
+            logs.put_retention_policy(
+                logGroupName=current.physical_id, retentionInDays=int(props["RetentionInDays"])
+            )
+        elif "RetentionInDays" in old:
+            logs.delete_retention_policy(logGroupName=current.physical_id)
+        return current
+
+    def delete(self, env: Environment, physical_id: str, props: dict[str, Any]) -> None:
+        try:
+            env.client("logs").delete_log_group(logGroupName=physical_id)
+        except ClientError as error:
+            if _code(error) != "ResourceNotFoundException":
+                raise
+
+
+class Bucket:
+    def create(self, env: Environment, logical_id: str, props: dict[str, Any]) -> Provisioned:
+        from .state import create_bucket
+
+        name = props.get("BucketName") or env.physical_name(logical_id, 63, lower=True)
+        create_bucket(env.client("s3"), name, env.region)
+        return Provisioned(
+            name,
+            {
+                "Arn": env.arn("s3", name, region=False, account=False),
+                "DomainName": f"{name}.s3.amazonaws.com",
+                "RegionalDomainName": f"{name}.s3.{env.region}.amazonaws.com",
+            },
+        )
+
+    def update(
+        self,
+        env: Environment,
+        logical_id: str,
+        current: Provisioned,
+        props: dict[str, Any],
+        old: dict[str, Any],
+    ) -> Provisioned:
+        return current
+
+    def delete(self, env: Environment, physical_id: str, props: dict[str, Any]) -> None:
+        s3 = env.client("s3")
+        try:
+            for item in s3.list_objects_v2(Bucket=physical_id).get("Contents", []):
+                s3.delete_object(Bucket=physical_id, Key=item["Key"])
+            s3.delete_bucket(Bucket=physical_id)
+        except ClientError as error:
+            if _code(error) != "NoSuchBucket":
+                raise
+
+
+PROVISIONERS: dict[str, Provisioner] = {
+    "AWS::Cognito::UserPool": UserPool(),
+    "AWS::IAM::Role": Role(),
+    "AWS::IAM::Policy": Policy(),
+    "AWS::Lambda::Function": Function(),
+    "AWS::Lambda::Permission": Permission(),
+    "AWS::Logs::LogGroup": LogGroup(),
+    "AWS::S3::Bucket": Bucket(),
+}
+
+SILENTLY_SKIPPED = ("AWS::CDK::Metadata",)
+
+
+def is_custom_resource(resource_type: str) -> bool:
+    return resource_type.startswith("Custom::") or resource_type == "AWS::CloudFormation::CustomResource"
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
