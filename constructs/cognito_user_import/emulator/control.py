@@ -2,8 +2,8 @@
 
 GET  /_emulator/health     {"status": "ok", "region": ..., "account_id": ...}
 GET  /_emulator/settings   the settings;  POST with {"name": number, ...} changes them
-GET  /_emulator/faults     faults still pending;  POST with any of
-                           {"clear": true, "throttle": {"Operation": n}, "fail_uploads": n, "fail_next_jobs": n}
+GET  /_emulator/faults     faults still pending;  POST with any of {"clear": true,
+                           "throttle": {"Operation": n}, "fail_uploads": n, "fail_next_jobs": n}
 POST /_emulator/expire     ages every Created job to Expired: {"expired": [job ids]}
 POST /_emulator/reset      moto's state, jobs, faults and settings back to the emulator's defaults
 """

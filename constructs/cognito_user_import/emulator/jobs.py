@@ -142,7 +142,8 @@ class JobStore:
         self.advance(job, now)
         if job.status != "Created":
             raise precondition_not_met(
-                f"Job {job.job_id} cannot be started: its status is {job.status}; only a Created job can be started."
+                f"Job {job.job_id} cannot be started: its status is {job.status}; "
+                "only a Created job can be started."
             )
         if job.uploaded is None:
             raise precondition_not_met(f"No csv file was uploaded for {job.job_id}")

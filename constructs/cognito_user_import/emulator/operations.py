@@ -56,14 +56,18 @@ class _Validator:
     def _member(self, name: str) -> str:
         return name[0].lower() + name[1:]
 
+    def _null(self, name: str) -> None:
+        member = self._member(name)
+        self.problems.append(
+            f"Value null at '{member}' failed to satisfy constraint: Member must not be null"
+        )
+
     def string(self, name: str, rule: tuple[re.Pattern[str], int, int], required: bool = True) -> str:
         pattern, low, high = rule
         value = self.params.get(name)
         if value is None:
             if required:
-                self.problems.append(
-                    f"Value null at '{self._member(name)}' failed to satisfy constraint: Member must not be null"
-                )
+                self._null(name)
             return ""
         if not isinstance(value, str):
             self.problems.append(
@@ -85,9 +89,7 @@ class _Validator:
     def integer(self, name: str, low: int, high: int) -> int:
         value = self.params.get(name)
         if value is None:
-            self.problems.append(
-                f"Value null at '{self._member(name)}' failed to satisfy constraint: Member must not be null"
-            )
+            self._null(name)
             return low
         if isinstance(value, bool) or not isinstance(value, int):
             self.problems.append(
@@ -177,7 +179,8 @@ def create_user_import_job(self: Any) -> Answer:
     if len(runtime.store.for_pool(self.current_account, self.region, pool_id)) >= MAX_JOBS_PER_POOL:
         raise CognitoError(
             "LimitExceededException",
-            f"User pool {pool_id} has reached its quota of {MAX_JOBS_PER_POOL} import jobs; jobs cannot be deleted.",
+            f"User pool {pool_id} has reached its quota of {MAX_JOBS_PER_POOL} import jobs "
+            "(jobs cannot be deleted).",
         )
     now = time.time()
     ttl = runtime.store.settings.upload_url_ttl_seconds
