@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 
-from aws_cdk import Acknowledgment, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations
+from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 
 from cognito_user_import.bundling import handler_code
+from cognito_user_import.nag import acknowledge_wildcard_resources
 from constructs import Construct
 
 HANDLER_ENTRY = "cognito_user_import_handler.index.handler"
@@ -121,14 +122,12 @@ class UserImportHandler(Construct):
             environment={POLL_RULE_PREFIX_ENV: self.poll_rule_prefix},
         )
 
-        Validations.of(self.role).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-IAM5",
-                reason=(
-                    "Wildcards are only in resource names not known at synth: the EventBridge rules this "
-                    f"handler names {self.poll_rule_prefix}<random> while polling a long import job, the "
-                    "streams of its own log group, and the streams of the pools' /aws/cognito/userpools/"
-                    "<pool id>/* import log groups (named after the pool and the job)."
-                ),
-            )
+        acknowledge_wildcard_resources(
+            self.role,
+            [rules_arn],
+            reason=(
+                "crhelper polls a long import job through EventBridge rules it creates and deletes at run "
+                f"time, with random names; the handler names them {self.poll_rule_prefix}<random>, a "
+                "prefix this stack's handler alone uses."
+            ),
         )

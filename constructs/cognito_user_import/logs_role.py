@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, ArnFormat, Stack, Validations
+from aws_cdk import ArnFormat, Stack
 from aws_cdk import aws_iam as iam
 
+from cognito_user_import.nag import acknowledge_wildcard_resources
 from constructs import Construct
 
 COGNITO_SERVICE_PRINCIPAL = "cognito-idp.amazonaws.com"
@@ -39,14 +40,15 @@ class ImportLogsRole(iam.Role):
 
     The trust policy carries no confused-deputy condition (``aws:SourceAccount``/``aws:SourceArn``): AWS's
     documentation shows none and whether Cognito sends those keys when it assumes this role is unconfirmed,
-    so a condition could make every import job fail. Add one yourself, through ``assume_role_policy``, once
-    you have confirmed that it works in your account.
+    so a condition could make every import job fail. Once you have confirmed one works in your account,
+    pass your own role through ``UserImport(logs_role=...)``.
     """
 
     def __init__(self, scope: Construct, id: str, *, description: str | None = None) -> None:
         """
         :param description: the role's description. Default: says what the role is for.
         """
+        log_groups = cognito_log_group_arns(scope, "/aws/cognito/*")
         super().__init__(
             scope,
             id,
@@ -57,19 +59,18 @@ class ImportLogsRole(iam.Role):
                     statements=[
                         iam.PolicyStatement(
                             actions=list(LOGS_ACTIONS),
-                            resources=cognito_log_group_arns(scope, "/aws/cognito/*"),
+                            resources=log_groups,
                         )
                     ]
                 )
             },
         )
-        Validations.of(self).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-IAM5",
-                reason=(
-                    "Cognito names an import job's log group /aws/cognito/userpools/<pool id>/<pool name> "
-                    "and its stream <job id>/<job name>, none known before the job exists; AWS documents "
-                    "this role with /aws/cognito/* as its resource."
-                ),
-            )
+        acknowledge_wildcard_resources(
+            self,
+            log_groups,
+            reason=(
+                "Cognito names an import job's log group /aws/cognito/userpools/<pool id>/<pool name> "
+                "and its stream <job id>/<job name>, none known before the job exists; AWS documents "
+                "this role with /aws/cognito/* as its resource."
+            ),
         )

@@ -13,6 +13,7 @@ from cognito_user_import_handler.properties import RESOURCE_TYPE, ExistingUsers
 
 from cognito_user_import.handler_function import UserImportHandler
 from cognito_user_import.logs_role import ImportLogsRole, cognito_log_group_arns
+from cognito_user_import.nag import acknowledge_wildcard_resources
 from cognito_user_import.sources import UserCsv, UserCsvConfig
 from cognito_user_import.synth_validation import validate_source
 from constructs import Construct
@@ -210,3 +211,12 @@ class UserImport(Construct):
             self.source.encryption_key.grant_decrypt(role)
         log_groups = cognito_log_group_arns(self, f"/aws/cognito/userpools/{user_pool.user_pool_id}/*")
         role.add_to_principal_policy(iam.PolicyStatement(actions=list(JOB_LOG_ACTIONS), resources=log_groups))
+        acknowledge_wildcard_resources(
+            role,
+            log_groups,
+            reason=(
+                "Reads the import job's log to name the failing rows: Cognito writes it to "
+                "/aws/cognito/userpools/<pool id>/<pool name>, stream <job id>/<job name>, names not "
+                "known at synth; the pattern is limited to this pool's id."
+            ),
+        )
