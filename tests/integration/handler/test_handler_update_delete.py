@@ -1,0 +1,92 @@
+"""Update and Delete: repeated deployments are safe and never lose users."""
+
+from __future__ import annotations
+
+from cfn_harness import Deployment
+from cognito_user_import.emulator import Emulator
+
+HEADER = "cognito:username,email,email_verified,given_name\n"
+FIRST = HEADER + "ana,ana@example.com,true,Ana\nbo,bo@example.com,true,Bo\n"
+SECOND = FIRST + "cy,cy@example.com,true,Cy\ndee,dee@example.com,true,Dee\n"
+
+
+def test_an_update_that_changes_nothing_relevant_creates_no_job(deployment: Deployment) -> None:
+    props = deployment.put_source(FIRST)
+    created = deployment.send("Create", props)
+
+    updated = deployment.send(
+        "Update",
+        props | {"TimeoutSeconds": "300", "JobName": "renamed"},
+        old_properties=props,
+        physical_id=created["PhysicalResourceId"],
+    )
+
+    assert updated["Status"] == "SUCCESS", updated["Reason"]
+    assert updated["PhysicalResourceId"] == created["PhysicalResourceId"]
+    assert updated["Data"] == created["Data"]
+    assert len(deployment.jobs()) == 1
+
+
+def test_an_update_with_added_rows_imports_only_those(deployment: Deployment) -> None:
+    first = deployment.put_source(FIRST)
+    created = deployment.send("Create", first)
+    second = deployment.put_source(SECOND, key="users-v2.csv")
+
+    updated = deployment.send(
+        "Update", second, old_properties=first, physical_id=created["PhysicalResourceId"]
+    )
+
+    assert updated["Status"] == "SUCCESS", updated["Reason"]
+    assert updated["Data"]["ImportedUsers"] == "2"
+    assert updated["Data"]["SkippedUsers"] == "2"
+    assert set(deployment.users()) == {"ana", "bo", "cy", "dee"}
+    assert len(deployment.jobs()) == 2
+
+
+def test_a_source_whose_users_all_exist_creates_no_job(deployment: Deployment) -> None:
+    first = deployment.put_source(FIRST)
+    created = deployment.send("Create", first)
+    reordered = deployment.put_source(
+        HEADER + "bo,bo@example.com,true,Bo\nana,ana@example.com,true,Ana\n", key="b.csv"
+    )
+
+    updated = deployment.send(
+        "Update", reordered, old_properties=first, physical_id=created["PhysicalResourceId"]
+    )
+
+    assert updated["Status"] == "SUCCESS", updated["Reason"]
+    assert updated["PhysicalResourceId"] == created["PhysicalResourceId"]
+    assert updated["Data"]["Status"] == "NothingToImport"
+    assert updated["Data"]["ImportedUsers"] == "0"
+    assert updated["Data"]["SkippedUsers"] == "2"
+    assert len(deployment.jobs()) == 1
+
+
+def test_existing_users_fail_mode_names_them_and_creates_no_job(deployment: Deployment) -> None:
+    first = deployment.put_source(FIRST)
+    deployment.send("Create", first)
+    second = deployment.put_source(SECOND, key="v2.csv") | {"ExistingUsers": "FAIL"}
+
+    response = deployment.send("Create", second)
+
+    assert response["Status"] == "FAILED"
+    assert "2 users of v2.csv already exist" in response["Reason"]
+    assert "ana, bo" in response["Reason"]
+    assert len(deployment.jobs()) == 1
+
+
+def test_delete_stops_a_running_job_and_keeps_users(deployment: Deployment, emulator: Emulator) -> None:
+    deployment.send("Create", deployment.put_source(FIRST))
+    emulator.settings.min_run_seconds = 60.0
+    deployment.lambda_timeout = 12.0
+    props = deployment.put_source(SECOND, key="v2.csv")
+    # CloudFormation's Create is in flight (the job runs, polls are scheduled) when the stack is deleted.
+    deployment.send_without_waiting("Create", props)
+    running = deployment.jobs()[0]
+    assert running["Status"] == "InProgress"
+
+    response = deployment.send("Delete", props, physical_id=running["JobId"])
+
+    assert response["Status"] == "SUCCESS", response["Reason"]
+    assert deployment.jobs()[0]["Status"] == "Stopped"
+    assert {"ana", "bo"} <= set(deployment.users())
