@@ -1,0 +1,62 @@
+"""``cognito-user-import validate FILE.csv [...] [--pool-schema JSON]``: check user files offline.
+
+Each file is checked with the same rules the construct applies at synth time and the handler at
+deploy time (``cognito_user_import_handler.csv_rules``). Problems go to stderr as
+``FILE:LINE (username): column X: value 'v' ...`` (at most 20 a file, then a count of the rest), a
+clean file gets ``FILE: N users, OK`` on stdout. Exit status: 0 when every file is clean, 1 when any
+has a problem or cannot be read, 2 when the pool schema cannot be read.
+
+Without ``--pool-schema`` the generic rules apply: any standard attribute and any ``custom:`` column,
+MFA either way, and each user verified through email or phone_number. ``--pool-schema`` takes a
+saved DescribeUserPool response (``aws cognito-idp describe-user-pool ... > pool.json``), optionally
+with GetCSVHeader's ``"CSVHeader"`` list added beside ``"UserPool"``, or a ``PoolSchema.to_json()``.
+
+Header names match the pool's exactly; ``username`` and ``mfa_enabled`` are accepted for
+``cognito:username`` and ``cognito:mfa_enabled``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from cognito_user_import_handler.csv_dialect import validate_file
+from cognito_user_import_handler.csv_rules import PoolSchema, ValidationError
+
+HELP = __doc__
+
+
+def load_schema(pool_schema: str | None) -> PoolSchema:
+    """The rules to check with: the generic ones, or those of a saved pool description."""
+    if pool_schema is None:
+        return PoolSchema.generic()
+    return PoolSchema.from_json(Path(pool_schema).read_text(encoding="utf-8"))
+
+
+def run_validate(
+    files: list[str], pool_schema: str | None, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Check each file; print problems to ``err`` and one line per clean file to ``out``."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        schema = load_schema(pool_schema)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        print(f"{pool_schema}: cannot read the pool schema: {error}", file=err)
+        return 2
+    status = 0
+    for name in files:
+        try:
+            result = validate_file(name, schema=schema, display_name=name)
+        except OSError as error:
+            print(f"{name}: cannot read: {error.strerror or error}", file=err)
+            status = 1
+            continue
+        if result.problem_count:
+            print(ValidationError(result.problems, result.problem_count, file=name), file=err)
+            status = 1
+        else:
+            noun = "user" if result.rows == 1 else "users"
+            print(f"{name}: {result.rows} {noun}, OK", file=out)
+    return status

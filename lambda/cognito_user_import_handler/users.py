@@ -1,0 +1,70 @@
+"""Users written in Python (``UserCsv.from_users``): typed records rendered as an ordinary CSV file.
+
+The rendered file goes through the same rules and conversion as a user's own file
+(:func:`csv_dialect.convert`), so a record is checked exactly like a row, with line numbers counted
+in the rendered file (the first record is line 2).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from cognito_user_import_handler.csv_rules import MFA_ENABLED, USERNAME
+
+_FLAGS = ("email_verified", "phone_number_verified", MFA_ENABLED)
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """One user to import.
+
+    ``attributes`` holds standard attributes (``email``, ``name``, ...) and custom ones under their
+    full name (``custom:team``). The flags are written ``true``/``false``; None leaves them out (for
+    ``mfa_enabled``, the pool's MFA setting then decides).
+    """
+
+    username: str
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    email_verified: bool | None = None
+    phone_number_verified: bool | None = None
+    mfa_enabled: bool | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.username, str):
+            raise TypeError(f"UserRecord.username must be a str, got {type(self.username).__name__}")
+        for name, value in self.attributes.items():
+            if not isinstance(name, str) or not isinstance(value, str):
+                raise TypeError(f"UserRecord {self.username!r}: attribute {name!r} must map a str to a str")
+            if name in (USERNAME, "username") or name in _FLAGS or name == "mfa_enabled":
+                raise ValueError(
+                    f"UserRecord {self.username!r}: give {name!r} as a field of UserRecord, "
+                    "not as an attribute"
+                )
+
+    def values(self) -> dict[str, str]:
+        """The record as CSV columns and values (flags as ``true``/``false``; unset ones left out)."""
+        row = {USERNAME: self.username, **self.attributes}
+        for column, flag in zip(
+            _FLAGS, (self.email_verified, self.phone_number_verified, self.mfa_enabled), strict=True
+        ):
+            if flag is not None:
+                row[column] = "true" if flag else "false"
+        return row
+
+
+def render_users(records: Iterable[UserRecord]) -> str:
+    """An ordinary CSV (quoted as needed, ``\\n`` line ends) whose header is the union of the columns
+    the records use: ``cognito:username`` first, then the others in the order they first appear."""
+    rows = [record.values() for record in records]
+    header: dict[str, None] = {USERNAME: None}
+    for row in rows:
+        header.update(dict.fromkeys(row))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([row.get(column, "") for column in header])
+    return out.getvalue()
