@@ -304,8 +304,7 @@ def convert(
     booleans = plan.booleans
     checks = plan.checks
     pairs = plan.verified_pairs
-    verified_column = columns[pairs[0][1]] if len(pairs) == 1 else None
-    verify_message = f"must mark an auto-verified attribute verified; allowed: {plan.verify_hint}"
+    verify_message = f"no auto-verified attribute is marked verified; each user needs {plan.verify_hint}"
     n1 = ncols - 1
     report = problems.add
     bad_username = USERNAME_BAD.search
@@ -411,8 +410,7 @@ def convert(
                         if row[flag] == "true" and row[a]:
                             break
                     else:
-                        shown = row[pairs[0][1]] if verified_column is not None else None
-                        report(line, name, verified_column, shown or None, verify_message)
+                        report(line, name, None, None, verify_message)
                 if len(joined) > MAX_STANDARD_VALUE_CHARS:
                     for i in standard_columns:
                         if len(row[i]) > MAX_STANDARD_VALUE_CHARS:

@@ -345,6 +345,10 @@ def check_username(value: str) -> str | None:
     return None
 
 
+def _characters(n: int) -> str:
+    return "1 character" if n == 1 else f"{n:,} characters"
+
+
 def _bounds(low: int | None, high: int | None) -> str:
     if low is not None and high is not None:
         return f"{low} to {high}"
@@ -376,7 +380,7 @@ def custom_check(attr: CustomAttribute) -> Check | None:
         def string(value: str) -> str | None:
             n = len(value)
             if (shortest is not None and n < shortest) or (longest is not None and n > longest):
-                return f"is {n} characters long; allowed: {_bounds(shortest, longest)} characters"
+                return f"is {_characters(n)} long; allowed: {_bounds(shortest, longest)} characters"
             return None
 
         return string
@@ -480,7 +484,8 @@ def plan_columns(schema: PoolSchema, header: Sequence[str]) -> ColumnPlan:
             if column.lower() in lower
             else ""
         )
-        problems.append((column, f"is not a column of this pool; {hint}allowed: {_allowed_text(schema)}"))
+        what = "a column of this pool" if schema.known else "a column Cognito knows"
+        problems.append((column, f"is not {what}; {hint}allowed: {_allowed_text(schema)}"))
 
     out_header = [*schema.header, *extra]
     fills: list[str] = []
@@ -539,7 +544,8 @@ def plan_columns(schema: PoolSchema, header: Sequence[str]) -> ColumnPlan:
         else:
             check = STANDARD_CHECKS.get(column)
         if column == MFA_ENABLED:
-            empty: str | None = f"is empty; allowed: {_MFA_ALLOWED.get(schema.mfa, 'true or false')}"
+            mfa_allowed = _MFA_ALLOWED.get(schema.mfa, "true or false") if schema.known else "true or false"
+            empty: str | None = f"is empty; allowed: {mfa_allowed}"
         elif column in schema.required:
             empty = f"is empty; the pool requires {column} on every user"
         else:
