@@ -1,0 +1,103 @@
+"""The sample app through deploy-local and destroy-local against a running emulator, as a person uses them."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from cognito_user_import.emulator import Emulator
+from e2e_app import SampleApp, outputs
+
+pytestmark = pytest.mark.e2e
+
+SEED_USERS = 50
+NEW_USERS = (
+    "nora.lindqvist@example.com,nora.lindqvist@example.com,true,Nora,Lindqvist,Nora Lindqvist,"
+    "+12065550190,sv-SE,acme,team,5",
+    "marek.zielinski@example.org,marek.zielinski@example.org,true,Marek,Zieliński,Marek Zieliński,"
+    ",pl-PL,globex,free,1",
+)
+
+
+def _cognito(emulator: Emulator) -> object:
+    return boto3.client(
+        "cognito-idp",
+        endpoint_url=emulator.url,
+        region_name=emulator.region,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def _jobs(emulator: Emulator, pool_id: str) -> list[dict[str, object]]:
+    cognito = _cognito(emulator)
+    return list(cognito.list_user_import_jobs(UserPoolId=pool_id, MaxResults=60)["UserImportJobs"])  # type: ignore[attr-defined]
+
+
+def test_deploy_redeploy_update_and_destroy(fast_emulator: Emulator, sample_app: SampleApp) -> None:
+    endpoint = ("--endpoint", fast_emulator.url)
+
+    first = sample_app.cli("deploy-local", *endpoint)
+    assert first.exit_code == 0, first.output
+    figures = outputs(first)
+    assert figures["ImportStatus"] == "Succeeded"
+    assert figures["ImportedUsers"] == str(SEED_USERS)
+    assert figures["FailedUsers"] == "0"
+    pool_id = figures["UserPoolId"]
+    assert "CREATE_COMPLETE" in first.output
+    assert "Succeeded" in first.output  # the handler's job status lines are passed on
+    assert len(_jobs(fast_emulator, pool_id)) == 1
+
+    # Unchanged: CloudFormation calls no handler, so no job.
+    second = sample_app.cli("deploy-local", *endpoint)
+    assert second.exit_code == 0, second.output
+    assert "Custom::CognitoUserImport" not in second.output
+    assert outputs(second)["ImportedUsers"] == str(SEED_USERS)
+    assert len(_jobs(fast_emulator, pool_id)) == 1
+
+    # Two users added: an Update with OldResourceProperties that imports exactly those two.
+    sample_app.add_rows(*NEW_USERS)
+    third = sample_app.cli("deploy-local", *endpoint)
+    assert third.exit_code == 0, third.output
+    assert "UPDATE  Custom::CognitoUserImport" in third.output
+    assert outputs(third)["ImportedUsers"] == "2"
+    assert outputs(third)["UserPoolId"] == pool_id
+    assert len(_jobs(fast_emulator, pool_id)) == 2
+    users = _cognito(fast_emulator).list_users(UserPoolId=pool_id, Limit=60)["Users"]  # type: ignore[attr-defined]
+    assert len(users) == SEED_USERS + 2
+
+    gone = sample_app.cli("destroy-local", *endpoint)
+    assert gone.exit_code == 0, gone.output
+    assert "DELETE_COMPLETE" in gone.output
+    pools = _cognito(fast_emulator).list_user_pools(MaxResults=60)["UserPools"]  # type: ignore[attr-defined]
+    assert pool_id not in [pool["Id"] for pool in pools]
+
+    again = sample_app.cli("destroy-local", *endpoint)
+    assert again.exit_code == 0, again.output
+    assert "nothing to delete" in again.output
+
+
+def test_failed_job_rolls_back_and_exits_non_zero(fast_emulator: Emulator, sample_app: SampleApp) -> None:
+    fast_emulator.faults.fail_next_jobs(1)
+
+    run = sample_app.cli("deploy-local", "--endpoint", fast_emulator.url)
+
+    assert run.exit_code != 0, run.output
+    assert "deploy-local FAILED" in run.output
+    assert "SeedUsers" in run.output and "failed to create" in run.output
+    # The rollback: the failed resource is deleted through the handler, then the rest of the stack.
+    assert "DELETE  Custom::CognitoUserImport" in run.output
+    assert "ROLLBACK_COMPLETE" in run.output
+    pools = _cognito(fast_emulator).list_user_pools(MaxResults=60)["UserPools"]  # type: ignore[attr-defined]
+    assert pools == []
+    assert "cloudformation-response" not in run.output  # the ResponseURL is never printed
+
+
+def test_slow_job_is_finished_by_scheduled_polls(fast_emulator: Emulator, sample_app: SampleApp) -> None:
+    # 50 rows at 0.3 s: 15 s, longer than the 15 s invocation minus the handler's 10 s margin.
+    fast_emulator.update_settings(seconds_per_row=0.3)
+
+    run = sample_app.cli("deploy-local", "--endpoint", fast_emulator.url)
+
+    assert run.exit_code == 0, run.output
+    assert "scheduled poll" in run.output
+    assert outputs(run)["ImportedUsers"] == str(SEED_USERS)
