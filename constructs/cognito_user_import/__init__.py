@@ -6,14 +6,10 @@ so the construct and the Lambda share one definition.
 """
 
 from cognito_user_import_handler.properties import ExistingUsers
+from cognito_user_import_handler.users import UserRecord
 
 from cognito_user_import.logs_role import ImportLogsRole
 from cognito_user_import.sources import UserCsv
 from cognito_user_import.user_import import UserImport
-
-try:
-    from cognito_user_import_handler.users import UserRecord
-except ImportError:  # pragma: no cover - TEMPORARY until users.py lands
-    pass
 
 __all__ = ["ExistingUsers", "ImportLogsRole", "UserCsv", "UserImport", "UserRecord"]

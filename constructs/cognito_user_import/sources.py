@@ -10,17 +10,14 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from aws_cdk import Token
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
+from cognito_user_import_handler.users import UserRecord, render_users
 
 from constructs import Construct
-
-if TYPE_CHECKING:
-    from cognito_user_import_handler.users import UserRecord
 
 #: Characters IAM reads as wildcards in a resource ARN: a key holding one would widen the handler's grant.
 _IAM_WILDCARDS = ("*", "?")
@@ -123,8 +120,6 @@ class _FileCsv(UserCsv):
 
 
 def _render_records(records: Sequence[UserRecord]) -> bytes:
-    from cognito_user_import_handler.users import render_users
-
     rendered: str = render_users(records)
     return rendered.encode("utf-8")
 
