@@ -35,14 +35,20 @@ _RANDOM_SUFFIX = 8
 
 def fit_reason(body: dict[str, Any], limit: int = RESPONSE_LIMIT_BYTES) -> dict[str, Any]:
     """Shorten body["Reason"] (keeping its start, which names the job) so the JSON fits in `limit` bytes."""
-    encoded = json.dumps(body).encode()
-    if len(encoded) <= limit:
+    if len(json.dumps(body).encode()) <= limit:
         return body
     reason = str(body.get("Reason", ""))
     marker = " ... (cut to fit CloudFormation's 4,096-byte response; see the handler's log)"
-    excess = len(encoded) - limit + len(json.dumps(marker)) + 8
-    keep = reason.encode()[: max(0, len(reason.encode()) - excess)].decode(errors="ignore")
-    return {**body, "Reason": keep + marker}
+
+    def fits(length: int) -> bool:
+        return len(json.dumps({**body, "Reason": reason[:length] + marker}).encode()) <= limit
+
+    # JSON escapes make the byte size of a prefix uneven: search for the longest prefix that fits.
+    low, high = 0, len(reason)
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle - 1)
+    return {**body, "Reason": reason[:low] + marker}
 
 
 def rule_name(prefix: str, logical_id: str, suffix: str) -> str:

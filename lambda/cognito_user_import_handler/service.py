@@ -174,7 +174,7 @@ class ImportService:
         if figures.status == "Succeeded" and figures.failed <= props.max_failed_users:
             logger.info("Import job %s succeeded: %s", job_id, figures.summary())
             return Outcome(job_id, figures)
-        rows = self._failing_rows(props, job_id, str(state.get("PoolName", "")))
+        rows = self.failing_rows(props, job_id, str(state.get("PoolName", "")))
         for row in rows:
             logger.error("Failed row: %s", row)
         reason = failure_reason(
@@ -186,7 +186,7 @@ class ImportService:
         )
         raise ImportFailed(reason, job_id=job_id)
 
-    def _failing_rows(self, props: ImportProperties, job_id: str, pool_name: str) -> list[FailingRow]:
+    def failing_rows(self, props: ImportProperties, job_id: str, pool_name: str) -> list[FailingRow]:
         """The job's FAILED rows, mapped from the uploaded file's lines to usernames and source lines."""
         results = read_row_results(self._clients.logs, props.user_pool_id, pool_name, job_id)
         failed = [r for r in results if r.outcome == "FAILED"]

@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import boto3
+
 from cognito_user_import.emulator import Emulator
 from cognito_user_import_handler import index
 

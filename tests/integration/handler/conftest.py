@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from cfn_harness import Deployment, create_world
+
 from cognito_user_import.emulator import Emulator
 from cognito_user_import_handler import index
 from cognito_user_import_handler.clients import AwsClients
 from cognito_user_import_handler.service import ImportService
+
+from cfn_harness import Deployment, create_world
 
 
 @pytest.fixture

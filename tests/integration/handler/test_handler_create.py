@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 import pytest
-from cfn_harness import Deployment
+
 from cognito_user_import.emulator import Emulator
+
+from cfn_harness import Deployment
 
 HEADER = "cognito:username,email,email_verified,given_name,family_name,custom:tenant,custom:seats\n"
 ROWS = [

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from cfn_harness import Deployment
 from cognito_user_import.emulator import Emulator
+
+from cfn_harness import Deployment
 
 HEADER = "cognito:username,email,email_verified,given_name\n"
 FIRST = HEADER + "ana,ana@example.com,true,Ana\nbo,bo@example.com,true,Bo\n"

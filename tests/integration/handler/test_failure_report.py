@@ -1,0 +1,59 @@
+"""The failing rows of a job, read from its CloudWatch log stream and mapped back to usernames."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from cognito_user_import_handler.clients import AwsClients
+from cognito_user_import_handler.properties import ImportProperties
+from cognito_user_import_handler.service import WORK_DIR, ImportService, uploaded_file_path
+
+from cfn_harness import Deployment
+
+JOB_ID = "import-Fa1LedRows"
+SOURCE = (
+    "cognito:username,email,email_verified\n"
+    "ana,ana@example.com,true\n"
+    "zed,zed@example.com,true\n"  # already in the pool: left out of the uploaded file
+    "bo,bo@example.com,true\n"
+)
+UPLOADED = "cognito:username,email,email_verified\nana,ana@example.com,true\nbo,bo@example.com,true\n"
+
+
+def write_job_log(deployment: Deployment, lines: list[str]) -> None:
+    logs = deployment.client("logs")
+    group = f"/aws/cognito/userpools/{deployment.pool_id}/seeded-pool"
+    stream = f"{JOB_ID}/seed-users"
+    logs.create_log_group(logGroupName=group)
+    logs.create_log_stream(logGroupName=group, logStreamName=stream)
+    now = int(time.time() * 1000)
+    logs.put_log_events(
+        logGroupName=group,
+        logStreamName=stream,
+        logEvents=[{"timestamp": now + i, "message": line} for i, line in enumerate(lines)],
+    )
+
+
+@pytest.mark.parametrize("first_user_line", [2, 1], ids=["header-is-line-1", "first-user-is-line-1"])
+def test_failing_rows_name_the_source_line_and_username(deployment: Deployment, first_user_line: int) -> None:
+    props = ImportProperties.from_event(deployment.put_source(SOURCE))
+    write_job_log(
+        deployment,
+        [
+            "Cognito User Pools Import - Test Log",
+            "Cognito User Pools Import - Test Log",
+            f"[SUCCEEDED] Line Number {first_user_line} - The import succeeded.",
+            f"[FAILED] Line Number {first_user_line + 1} - The attribute email is not valid.",
+        ],
+    )
+
+    os.makedirs(WORK_DIR, exist_ok=True)
+    with open(uploaded_file_path(JOB_ID), "w", encoding="utf-8") as uploaded:
+        uploaded.write(UPLOADED)
+
+    rows = ImportService(AwsClients()).failing_rows(props, JOB_ID, "seeded-pool")
+
+    assert [str(row) for row in rows] == ["line 4 (bo): The attribute email is not valid."]
