@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from aws_cdk import App, CfnOutput, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
-from cognito_user_import import UserCsv, UserImport
 
+from cognito_user_import import UserCsv, UserImport
 from constructs import Construct
 
 

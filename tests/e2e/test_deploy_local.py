@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from cognito_user_import.emulator import Emulator
 from e2e_app import SampleApp, outputs
+
+from cognito_user_import.emulator import Emulator
 
 pytestmark = pytest.mark.e2e
 

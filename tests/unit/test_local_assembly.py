@@ -6,6 +6,7 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -110,7 +111,7 @@ def test_cdk_cli_is_found_in_a_parent_folder(tmp_path: Path, monkeypatch: pytest
 
 
 def test_deployment_order_follows_depends_on_and_references() -> None:
-    template = {
+    template: dict[str, Any] = {
         "Conditions": {},
         "Resources": {
             "Custom": {"Type": "Custom::X", "Properties": {"ServiceToken": {"Fn::GetAtt": ["Fn", "Arn"]}}},

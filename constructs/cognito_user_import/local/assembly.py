@@ -76,7 +76,7 @@ def synth_environment() -> dict[str, str]:
 
 
 def synthesize(app_dir: Path, out_dir: Path | None = None) -> Path:
-    """Run `cdk synth` in app_dir; returns the cloud assembly folder. Raises AssemblyError with the CLI's output."""
+    """Run `cdk synth` in app_dir; returns the assembly folder. AssemblyError carries the CLI's output."""
     if not (app_dir / "cdk.json").is_file():
         raise AssemblyError(f"{app_dir} has no cdk.json: run this in a CDK app's folder (or pass --app-dir)")
     output = out_dir or app_dir / "cdk.out"
@@ -159,7 +159,7 @@ def read_asset_manifest(path: Path) -> list[FileAsset]:
 
 
 def zip_directory(folder: Path) -> bytes:
-    """The folder as a zip with fixed timestamps and sorted entries, so the same content gives the same bytes."""
+    """The folder zipped with fixed timestamps and sorted entries: the same content gives the same bytes."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(folder.rglob("*")):

@@ -172,12 +172,15 @@ class Session:
 @contextmanager
 def _session(endpoint: str | None) -> Iterator[Session]:
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
-    with _emulator(endpoint) as url, ResponseServer() as server:
-        with tempfile.TemporaryDirectory(prefix="cognito-user-import-local-") as work:
-            try:
-                yield Session(url, region, Path(work), server)
-            except (ClientError, BotoCoreError) as error:
-                raise DeployError(f"the emulator at {url} refused a request: {error}") from error
+    with (
+        _emulator(endpoint) as url,
+        ResponseServer() as server,
+        tempfile.TemporaryDirectory(prefix="cognito-user-import-local-") as work,
+    ):
+        try:
+            yield Session(url, region, Path(work), server)
+        except (ClientError, BotoCoreError) as error:
+            raise DeployError(f"the emulator at {url} refused a request: {error}") from error
 
 
 @contextmanager
@@ -281,7 +284,8 @@ class _Stack:
         kind = resource.resource_type
         if resource.deletion_policy in ("Retain", "RetainExceptOnCreate", "Snapshot"):
             say(
-                f"  RETAIN  {kind:<28} {logical_id} ({resource.physical_id}): DeletionPolicy {resource.deletion_policy}"
+                f"  RETAIN  {kind:<28} {logical_id} ({resource.physical_id}): "
+                f"DeletionPolicy {resource.deletion_policy}"
             )
             return
         if kind in SILENTLY_SKIPPED or resource.physical_id.endswith(":not-emulated"):
@@ -512,7 +516,7 @@ class StackDeployer(_Stack):
         self.resources[change.logical_id] = previous
 
     def _clean_up(self, replaced: list[_Change], removed: list[str]) -> None:
-        """After a successful update: delete replaced physical resources, then resources no longer in the template."""
+        """After a successful update: delete what was replaced, then what left the template."""
         failures: list[str] = []
         for change in replaced:
             assert change.previous is not None
@@ -595,7 +599,7 @@ def dependencies(declaration: dict[str, Any]) -> set[str]:
 
 
 def deployment_order(template: dict[str, Any], conditions: dict[str, bool]) -> list[str]:
-    """The resources to deploy (their Condition true), each after what it depends on, else in template order."""
+    """The resources to deploy (Condition true), each after what it needs, otherwise in template order."""
     declarations: dict[str, Any] = template.get("Resources", {})
     wanted = [
         logical_id
