@@ -102,3 +102,20 @@ def test_slow_job_is_finished_by_scheduled_polls(fast_emulator: Emulator, sample
     assert run.exit_code == 0, run.output
     assert "scheduled poll" in run.output
     assert outputs(run)["ImportedUsers"] == str(SEED_USERS)
+
+
+def test_unverified_user_fails_the_deploy_naming_the_user(
+    fast_emulator: Emulator, sample_app: SampleApp
+) -> None:
+    sample_app.add_rows(
+        "ines.moreau@example.com,ines.moreau@example.com,false,Inès,Moreau,Inès Moreau,,fr-FR,acme,team,5"
+    )
+
+    run = sample_app.cli("deploy-local", "--endpoint", fast_emulator.url)
+
+    assert run.exit_code != 0, run.output
+    assert "deploy-local FAILED" in run.output
+    assert "ines.moreau@example.com" in run.output
+    assert "Traceback" not in run.output
+    pools = _cognito(fast_emulator).list_user_pools(MaxResults=60)["UserPools"]  # type: ignore[attr-defined]
+    assert pools == []

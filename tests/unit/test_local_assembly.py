@@ -14,6 +14,7 @@ from cognito_user_import.local.assembly import (
     AssemblyError,
     find_cdk_cli,
     read_assembly,
+    summarize_failure,
     zip_directory,
 )
 from cognito_user_import.local.driver import DeployError, deletion_order, deployment_order
@@ -158,3 +159,21 @@ def test_state_round_trips_through_json() -> None:
         assets=[{"bucket": "b", "key": "k.zip"}],
     )
     assert StackState.from_json(state.to_json()) == state
+
+
+def test_synth_failure_keeps_the_exception_not_the_frames() -> None:
+    output = (
+        "Traceback (most recent call last):\n"
+        '  File "app.py", line 59, in <module>\n'
+        "    Stack(app)\n"
+        "    ^^^^^^^^^^\n"
+        "ValidationError: 1 problem in seed/users.csv:\n"
+        "  seed/users.csv:54 (ines@example.com): not verified\n"
+        "python3 app.py: Subprocess exited with error 1"
+    )
+    summary = summarize_failure(output)
+    assert summary.startswith(
+        "ValidationError: 1 problem in seed/users.csv:\n  seed/users.csv:54 (ines@example.com)"
+    )
+    assert 'File "app.py"' not in summary
+    assert summarize_failure("plain error") == "plain error"

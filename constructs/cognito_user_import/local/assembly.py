@@ -85,12 +85,28 @@ def synthesize(app_dir: Path, out_dir: Path | None = None) -> Path:
         command, cwd=app_dir, env=synth_environment(), capture_output=True, text=True, check=False
     )
     if completed.returncode != 0:
-        detail = (completed.stderr or completed.stdout).strip()
+        detail = summarize_failure((completed.stderr or completed.stdout).strip())
         raise AssemblyError(f"cdk synth failed (exit {completed.returncode}):\n{detail}")
     # Anything the CLI says on success (warnings) is passed on: a person should see it.
     for line in completed.stderr.splitlines():
         if line.strip():
             print(f"  cdk: {line}", file=sys.stderr)
+    return output
+
+
+def summarize_failure(output: str) -> str:
+    """The app's exception without the Python traceback frames above it (what a person acts on)."""
+    lines = output.splitlines()
+    starts = [
+        index for index, line in enumerate(lines) if line.startswith("Traceback (most recent call last)")
+    ]
+    if not starts:
+        return output
+    after = lines[starts[-1] + 1 :]
+    # Frames are indented; the exception and its message start at the first line that is not.
+    for index, line in enumerate(after):
+        if line and not line.startswith(" "):
+            return "\n".join(after[index:]) + "\n(`npx cdk synth` shows the whole traceback)"
     return output
 
 
