@@ -44,7 +44,9 @@ class EmulatorKit:
     def role(self, trust: dict[str, Any] | None = None) -> str:
         self._roles += 1
         document = json.dumps(trust if trust is not None else TRUST_COGNITO)
-        role = self.iam.create_role(RoleName=f"CognitoImportLogs{self._roles}", AssumeRolePolicyDocument=document)
+        role = self.iam.create_role(
+            RoleName=f"CognitoImportLogs{self._roles}", AssumeRolePolicyDocument=document
+        )
         return str(role["Role"]["Arn"])
 
     def pool(self, name: str = "pool", **kwargs: Any) -> str:
@@ -124,6 +126,7 @@ class EmulatorKit:
 
     def raw(self, operation: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """A Cognito call without botocore (no client-side validation, raw JSON answer)."""
+        scope = "testing/20250101/us-east-1/cognito-idp/aws4_request"
         request = urllib.request.Request(
             self.emulator.url,
             data=json.dumps(body).encode(),
@@ -131,8 +134,8 @@ class EmulatorKit:
             headers={
                 "Content-Type": "application/x-amz-json-1.1",
                 "X-Amz-Target": f"AWSCognitoIdentityProviderService.{operation}",
-                "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20250101/us-east-1/cognito-idp/aws4_request, "
-                "SignedHeaders=host, Signature=0",
+                # moto routes on the credential scope; it does not check the signature.
+                "Authorization": f"AWS4-HMAC-SHA256 Credential={scope}, SignedHeaders=host, Signature=0",
             },
         )
         try:
@@ -145,6 +148,10 @@ class EmulatorKit:
 @pytest.fixture
 def emu_kit(emulator: Emulator) -> Iterator[EmulatorKit]:
     emulator.update_settings(
-        pending_seconds=0.05, min_run_seconds=0.1, stopping_seconds=0.05, seconds_per_row=0.001, tick_seconds=0.01
+        pending_seconds=0.05,
+        min_run_seconds=0.1,
+        stopping_seconds=0.05,
+        seconds_per_row=0.001,
+        tick_seconds=0.01,
     )
     yield EmulatorKit(emulator)
