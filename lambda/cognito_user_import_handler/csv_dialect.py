@@ -202,16 +202,16 @@ class _RawAdapter(io.RawIOBase):
         return len(data)
 
 
-def _binary_lines(source: BinaryIO | ByteSource) -> Iterable[bytes]:
+def binary_lines(source: BinaryIO | ByteSource) -> Iterable[bytes]:
     # botocore's StreamingBody is an IOBase too, but iterates in 1 KB chunks, not lines.
     if isinstance(source, io.BufferedIOBase | io.RawIOBase):
-        return source  # type: ignore[return-value]  # binary IOBase iterates its lines in C
+        return source  # a binary IOBase iterates its lines in C
     return io.BufferedReader(_RawAdapter(source), 1 << 16)
 
 
 def _decoded_lines(source: BinaryIO | ByteSource, bad: list[tuple[int, str]]) -> Iterator[str]:
     """The lines as text; a line that is not UTF-8 is noted in ``bad`` and decoded with replacements."""
-    lines = iter(_binary_lines(source))
+    lines = iter(binary_lines(source))
     first = next(lines, None)
     if first is None:
         return
@@ -521,7 +521,7 @@ def _split_line(text: str) -> list[str]:
 def read_cognito_rows(source: BinaryIO | ByteSource) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, {column: value}) for each user of a file in Cognito's dialect (or a quote-free
     ordinary CSV). Blank lines are skipped but counted; the header is line 1."""
-    lines = enumerate(_binary_lines(source), 1)
+    lines = enumerate(binary_lines(source), 1)
     header: list[str] | None = None
     for number, raw in lines:
         text = (
@@ -542,7 +542,7 @@ def iter_usernames(source: BinaryIO | ByteSource) -> Iterator[tuple[int, str]]:
 
     Lines are physical lines (header 1); an ordinary CSV's quoted values must not span lines.
     """
-    lines = enumerate(_binary_lines(source), 1)
+    lines = enumerate(binary_lines(source), 1)
     column: int | None = None
     for number, raw in lines:
         text = (

@@ -9,6 +9,41 @@ if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
 
+def _alias_attributes(user_pool: Mapping[str, Any]) -> set[str]:
+    # In pools that sign in with email or phone, Cognito's username is an opaque id and the
+    # address is what a second import of the same person would collide with.
+    aliases = set(user_pool.get("UsernameAttributes", [])) | set(user_pool.get("AliasAttributes", []))
+    return aliases & {"email", "phone_number", "preferred_username"}
+
+
+def _case_sensitive(user_pool: Mapping[str, Any]) -> bool:
+    return bool(user_pool.get("UsernameConfiguration", {}).get("CaseSensitive", True))
+
+
+class LookedUpUsernames:
+    """Asks the pool about each name (ListUsers with a filter): cheaper than listing a large pool
+    when only a few rows are new."""
+
+    def __init__(self, cognito: CognitoIdentityProviderClient, user_pool: Mapping[str, Any]) -> None:
+        self._cognito = cognito
+        self._pool_id = str(user_pool["Id"])
+        self._attributes = ["username", *sorted(_alias_attributes(user_pool))]
+        self.lookups = 0
+
+    def __contains__(self, username: object) -> bool:
+        if not isinstance(username, str):
+            return False
+        quoted = username.replace("\\", "\\\\").replace('"', '\\"')
+        for attribute in self._attributes:
+            self.lookups += 1
+            page = self._cognito.list_users(
+                UserPoolId=self._pool_id, Filter=f'{attribute} = "{quoted}"', Limit=1
+            )
+            if page.get("Users"):
+                return True
+        return False
+
+
 class ExistingUsernames:
     """The names a row's cognito:username could collide with: usernames, plus aliases that sign in."""
 

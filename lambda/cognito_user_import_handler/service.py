@@ -5,18 +5,21 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from botocore.exceptions import ClientError
 
 from .clients import AwsClients
 from .csv_dialect import convert, iter_usernames
 from .csv_rules import PoolSchema, ValidationError
-from .existing_users import ExistingUsernames
+from .existing_users import ExistingUsernames, LookedUpUsernames
 from .job_log import first_data_line, read_row_results
-from .jobs import DeadlineReached, ImportJobs
+from .jobs import DeadlineReached, ImportJobs, error_code
 from .properties import ExistingUsers, ImportProperties
 from .report import FailingRow, Figures, ImportFailed, failure_reason
+from .source_diff import SourceDiff, diff_sources
 from .upload import upload_csv
 
 logger = logging.getLogger(__name__)
@@ -69,29 +72,63 @@ class ImportService:
         if props.source_hash == old.source_hash and props.user_pool_id == old.user_pool_id:
             logger.info("The users file and pool are unchanged: no new import job")
             return Outcome(physical_id, self._previous_figures(props, physical_id))
-        # Users already in the pool (the earlier imports among them) are left out, so only new
-        # rows reach the job; the physical id stays when there is nothing new.
-        return self._import(props, budget, fallback_physical_id=physical_id)
+        # Rows unchanged since the last successful deployment were imported (or existed) then; of
+        # the rest, users already in the pool are left out. The physical id stays when nothing is new.
+        return self._import(props, budget, fallback_physical_id=physical_id, old=old)
 
     def _previous_figures(self, props: ImportProperties, physical_id: str) -> Figures:
         if physical_id.startswith("import-"):
             return Figures.from_job(self._jobs(props.user_pool_id).describe(physical_id))
         return Figures.nothing_to_import(0)
 
-    def _import(self, props: ImportProperties, budget: Budget, fallback_physical_id: str | None) -> Outcome:
+    def _existing(
+        self, props: ImportProperties, pool: Mapping[str, Any], old: ImportProperties | None
+    ) -> tuple[set[str], Container[str]]:
+        """(usernames unchanged since the old file, what tells whether a username exists in the pool)."""
+        cognito = self._clients.cognito
+        diff = self._diff(old, props) if old is not None and old.user_pool_id == props.user_pool_id else None
+        estimated_users = int(pool.get("EstimatedNumberOfUsers", 0))
+        if diff is not None and diff.changed <= estimated_users // 60 + 1:
+            logger.info("%s rows are new or changed: looking them up one by one", diff.changed)
+            return diff.unchanged, LookedUpUsernames(cognito, pool)
+        existing = ExistingUsernames.load(cognito, pool)
+        logger.info("Pool %s holds %s users and aliases", props.user_pool_id, len(existing))
+        return (diff.unchanged if diff else set()), existing
+
+    def _diff(self, old: ImportProperties, new: ImportProperties) -> SourceDiff | None:
+        s3 = self._clients.s3
+        try:
+            old_body = s3.get_object(Bucket=old.source_bucket, Key=old.source_key)["Body"]
+        except ClientError as error:
+            logger.info(
+                "The previous users file cannot be read (%s): every row is looked up", error_code(error)
+            )
+            return None
+        new_body = s3.get_object(Bucket=new.source_bucket, Key=new.source_key)["Body"]
+        with old_body, new_body:
+            diff = diff_sources(old_body, new_body)
+        logger.info("%s of %s rows are unchanged since the last deployment", len(diff.unchanged), diff.rows)
+        return diff
+
+    def _import(
+        self,
+        props: ImportProperties,
+        budget: Budget,
+        fallback_physical_id: str | None,
+        old: ImportProperties | None = None,
+    ) -> Outcome:
         cognito = self._clients.cognito
         pool = cognito.describe_user_pool(UserPoolId=props.user_pool_id)["UserPool"]
         header = cognito.get_csv_header(UserPoolId=props.user_pool_id)["CSVHeader"]
         schema = PoolSchema.from_describe_user_pool(pool, header)
-        existing = ExistingUsernames.load(cognito, pool)
-        logger.info("Pool %s holds %s users and aliases", props.user_pool_id, len(existing))
+        unchanged, existing = self._existing(props, pool, old)
 
         already_there: list[str] = []
         skipped = 0
 
         def keep(username: str) -> bool:
             nonlocal skipped
-            if username in existing:
+            if username in unchanged or username in existing:
                 skipped += 1
                 if len(already_there) < NAMES_IN_REASON:
                     already_there.append(username)

@@ -91,3 +91,38 @@ def test_delete_stops_a_running_job_and_keeps_users(deployment: Deployment, emul
     assert response["Status"] == "SUCCESS", response["Reason"]
     assert deployment.jobs()[0]["Status"] == "Stopped"
     assert {"ana", "bo"} <= set(deployment.users())
+
+
+def test_a_changed_row_of_an_existing_user_is_reported_skipped_and_creates_no_job(
+    deployment: Deployment,
+) -> None:
+    first = deployment.put_source(FIRST)
+    created = deployment.send("Create", first)
+    changed = deployment.put_source(
+        FIRST.replace("bo,bo@example.com,true,Bo", "bo,bo@example.com,true,Bob"), key="c.csv"
+    )
+
+    updated = deployment.send(
+        "Update", changed, old_properties=first, physical_id=created["PhysicalResourceId"]
+    )
+
+    assert updated["Status"] == "SUCCESS", updated["Reason"]
+    assert updated["Data"]["Status"] == "NothingToImport"
+    assert updated["Data"]["SkippedUsers"] == "2"
+    assert deployment.users()["bo"]["given_name"] == "Bo"  # attributes of existing users are not updated
+    assert len(deployment.jobs()) == 1
+
+
+def test_one_added_row_is_looked_up_and_imported(deployment: Deployment) -> None:
+    first = deployment.put_source(FIRST)
+    created = deployment.send("Create", first)
+    added = deployment.put_source(FIRST + "cy,cy@example.com,true,Cy\n", key="d.csv")
+
+    updated = deployment.send(
+        "Update", added, old_properties=first, physical_id=created["PhysicalResourceId"]
+    )
+
+    assert updated["Status"] == "SUCCESS", updated["Reason"]
+    assert updated["Data"]["ImportedUsers"] == "1"
+    assert updated["Data"]["SkippedUsers"] == "2"
+    assert set(deployment.users()) == {"ana", "bo", "cy"}
