@@ -7,6 +7,7 @@ from typing import Any
 
 from aws_cdk import Token
 from aws_cdk import aws_cognito as cognito
+
 from cognito_user_import_handler import csv_dialect
 from cognito_user_import_handler.csv_rules import (
     MFA_ENABLED,

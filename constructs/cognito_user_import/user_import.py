@@ -9,13 +9,13 @@ from aws_cdk import CustomResource, Duration, Token
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from cognito_user_import_handler.properties import RESOURCE_TYPE, ExistingUsers
 
 from cognito_user_import.handler_function import UserImportHandler
 from cognito_user_import.logs_role import ImportLogsRole, cognito_log_group_arns
 from cognito_user_import.nag import acknowledge_wildcard_resources
 from cognito_user_import.sources import UserCsv, UserCsvConfig
 from cognito_user_import.synth_validation import validate_source
+from cognito_user_import_handler.properties import RESOURCE_TYPE, ExistingUsers
 from constructs import Construct
 
 #: CreateUserImportJob's JobName: 1-128 characters of [\w\s+=,.@-] (ASCII, as the service reads it).

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from aws_cdk import App, CfnParameter, Stack, Token
 from aws_cdk import aws_cognito as cognito
+
 from cognito_user_import import UserCsv, UserImport
 from cognito_user_import.synth_validation import pool_schema
 from cognito_user_import_handler.csv_rules import PoolSchema, ValidationError

@@ -10,6 +10,7 @@ import pytest
 from aws_cdk import App, CfnParameter, Duration, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_s3 as s3
+
 from cognito_user_import import ExistingUsers, UserCsv, UserImport
 from cognito_user_import.handler_function import function_name_for, poll_rule_prefix_for
 from cognito_user_import.user_import import default_job_name

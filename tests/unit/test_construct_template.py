@@ -15,6 +15,7 @@ from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Capture, Match, Template
+
 from cognito_user_import import ImportLogsRole, UserCsv, UserImport
 from cognito_user_import.handler_function import UserImportHandler
 from cognito_user_import.user_import import JOB_LOG_ACTIONS, POOL_ACTIONS
