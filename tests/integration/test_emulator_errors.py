@@ -68,7 +68,10 @@ def test_job_id_pattern_and_max_results_range_are_enforced(emu_kit: EmulatorKit)
     status, body = emu_kit.raw("ListUserImportJobs", {"UserPoolId": pool_id, "MaxResults": 0})
     assert status == 400 and body["__type"] == "InvalidParameterException"
     status, body = emu_kit.raw("ListUserImportJobs", {"UserPoolId": pool_id})
-    assert status == 400 and "at 'maxResults' failed to satisfy constraint: Member must not be null" in body["message"]
+    assert (
+        status == 400
+        and "at 'maxResults' failed to satisfy constraint: Member must not be null" in body["message"]
+    )
 
 
 def test_unknown_pool_and_job_are_resource_not_found(emu_kit: EmulatorKit) -> None:
@@ -215,7 +218,12 @@ def test_password_hashing_algorithm_is_accepted_and_checked(emu_kit: EmulatorKit
     assert job["PasswordHashingAlgorithm"] == "BCRYPT"
     status, body = emu_kit.raw(
         "CreateUserImportJob",
-        {"JobName": "x", "UserPoolId": pool_id, "CloudWatchLogsRoleArn": role, "PasswordHashingAlgorithm": "MD5"},
+        {
+            "JobName": "x",
+            "UserPoolId": pool_id,
+            "CloudWatchLogsRoleArn": role,
+            "PasswordHashingAlgorithm": "MD5",
+        },
     )
     assert status == 400 and body["__type"] == "InvalidParameterException"
 

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from cognito_user_import.emulator import Emulator
@@ -100,10 +101,7 @@ def _aws(emulator: Emulator, *args: str) -> Any:
 def test_aws_cli_flow(emu_kit: EmulatorKit) -> None:
     emu = emu_kit.emulator
     role_arn = emu_kit.role()
-    pool = _aws(
-        emu, "cognito-idp", "create-user-pool", "--pool-name", "cli-pool", "--auto-verified-attributes", "email"
-    )
-    pool_id = pool["UserPool"]["Id"]
+    pool_id = emu_kit.pool("cli-pool")  # the pool is the setting, not the flow under test
     header = _aws(emu, "cognito-idp", "get-csv-header", "--user-pool-id", pool_id)["CSVHeader"]
     assert "cognito:username" in header and header[0] == "name"
     job = _aws(
@@ -119,14 +117,22 @@ def test_aws_cli_flow(emu_kit: EmulatorKit) -> None:
     )["UserImportJob"]
     assert job["Status"] == "Created"
     assert emu_kit.put(job["PreSignedUrl"], emu_kit.csv(header, [emu_kit.user("carol")]))[0] == 200
-    started = _aws(emu, "cognito-idp", "start-user-import-job", "--user-pool-id", pool_id, "--job-id", job["JobId"])
+    started = _aws(
+        emu, "cognito-idp", "start-user-import-job", "--user-pool-id", pool_id, "--job-id", job["JobId"]
+    )
     assert started["UserImportJob"]["Status"] == "Pending"
-    time.sleep(0.3)
-    described = _aws(
-        emu, "cognito-idp", "describe-user-import-job", "--user-pool-id", pool_id, "--job-id", job["JobId"]
-    )["UserImportJob"]
-    assert described["Status"] == "Succeeded" and described["ImportedUsers"] == 1
-    users = _aws(emu, "cognito-idp", "list-users", "--user-pool-id", pool_id)["Users"]
-    assert [(u["Username"], u["UserStatus"]) for u in users] == [("carol", "RESET_REQUIRED")]
-    jobs = _aws(emu, "cognito-idp", "list-user-import-jobs", "--user-pool-id", pool_id, "--max-results", "5")
+    emu_kit.wait(pool_id, job["JobId"])
+    # The three read-only calls run side by side: each CLI process takes a second to start.
+    with ThreadPoolExecutor() as executor:
+        described, users, jobs = executor.map(
+            lambda args: _aws(emu, "cognito-idp", *args),
+            [
+                ("describe-user-import-job", "--user-pool-id", pool_id, "--job-id", job["JobId"]),
+                ("list-users", "--user-pool-id", pool_id),
+                ("list-user-import-jobs", "--user-pool-id", pool_id, "--max-results", "5"),
+            ],
+        )
+    assert described["UserImportJob"]["Status"] == "Succeeded"
+    assert described["UserImportJob"]["ImportedUsers"] == 1
+    assert [(u["Username"], u["UserStatus"]) for u in users["Users"]] == [("carol", "RESET_REQUIRED")]
     assert [j["Status"] for j in jobs["UserImportJobs"]] == ["Succeeded"]

@@ -12,7 +12,7 @@ from moto.moto_api._internal.models import moto_api_backend
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from . import operations
+from . import operations, pool_keys
 from .control import CONTROL_PREFIX, ControlApp
 from .errors import json_error_response
 from .faults import Faults
@@ -102,6 +102,7 @@ class Emulator:
         log_requests: bool = False,
     ) -> None:
         operations.install()
+        pool_keys.install()
         self.host = host
         self.requested_port = port
         self.settings = settings if settings is not None else EmulatorSettings()
