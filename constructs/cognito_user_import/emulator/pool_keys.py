@@ -27,7 +27,7 @@ def _import_key(value: Any, *args: Any, **kwargs: Any) -> Any:
 
 def install() -> None:
     """Point moto's Cognito models at a jwk whose RSAKey.import_key is cached; idempotent."""
-    if getattr(cognito_models.jwk, "_cognito_user_import_cached", False):
+    if getattr(getattr(cognito_models, "jwk", None), "_cognito_user_import_cached", False):
         return
     rsa_key = SimpleNamespace(import_key=_import_key)
-    cognito_models.jwk = SimpleNamespace(RSAKey=rsa_key, _cognito_user_import_cached=True)  # type: ignore[assignment]
+    setattr(cognito_models, "jwk", SimpleNamespace(RSAKey=rsa_key, _cognito_user_import_cached=True))  # noqa: B010
