@@ -26,7 +26,8 @@ class AwsClients:
         from botocore.config import Config
 
         session = self._session or boto3.session.Session()
-        return session.client(service, config=Config(**RETRY_CONFIG))
+        make_client: Any = session.client  # typed per service name; the callers narrow the result
+        return make_client(service, config=Config(**RETRY_CONFIG))
 
     @cached_property
     def cognito(self) -> CognitoIdentityProviderClient:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
 
-def _alias_attributes(user_pool: Mapping[str, Any]) -> set[str]:
+def alias_attributes(user_pool: Mapping[str, Any]) -> set[str]:
     # In pools that sign in with email or phone, Cognito's username is an opaque id and the
     # address is what a second import of the same person would collide with.
     aliases = set(user_pool.get("UsernameAttributes", [])) | set(user_pool.get("AliasAttributes", []))
@@ -20,6 +20,11 @@ def _case_sensitive(user_pool: Mapping[str, Any]) -> bool:
     return bool(user_pool.get("UsernameConfiguration", {}).get("CaseSensitive", True))
 
 
+def username_folder(user_pool: Mapping[str, Any]) -> Callable[[str], str]:
+    """How the pool compares usernames: as written, or case-folded in case-insensitive pools."""
+    return (lambda name: name) if _case_sensitive(user_pool) else str.casefold
+
+
 class LookedUpUsernames:
     """Asks the pool about each name (ListUsers with a filter): cheaper than listing a large pool
     when only a few rows are new."""
@@ -27,7 +32,7 @@ class LookedUpUsernames:
     def __init__(self, cognito: CognitoIdentityProviderClient, user_pool: Mapping[str, Any]) -> None:
         self._cognito = cognito
         self._pool_id = str(user_pool["Id"])
-        self._attributes = ["username", *sorted(_alias_attributes(user_pool))]
+        self._attributes = ["username", *sorted(alias_attributes(user_pool))]
         self.lookups = 0
 
     def __contains__(self, username: object) -> bool:
@@ -62,18 +67,13 @@ class ExistingUsernames:
     @classmethod
     def load(cls, cognito: CognitoIdentityProviderClient, user_pool: Mapping[str, Any]) -> ExistingUsernames:
         """List the pool's users once (60 a page), keeping only the names needed for matching."""
-        case_sensitive = bool(user_pool.get("UsernameConfiguration", {}).get("CaseSensitive", True))
-        # In pools that sign in with email or phone, Cognito's username is an opaque id and the
-        # address is what a second import of the same person would collide with.
-        alias_attributes = set(user_pool.get("UsernameAttributes", [])) | set(
-            user_pool.get("AliasAttributes", [])
-        )
-        alias_attributes &= {"email", "phone_number", "preferred_username"}
+        case_sensitive = _case_sensitive(user_pool)
+        aliases = alias_attributes(user_pool)
         names: set[str] = set()
-        fold = (lambda value: value) if case_sensitive else str.casefold
+        fold = username_folder(user_pool)
         request: dict[str, Any] = {"UserPoolId": user_pool["Id"], "Limit": 60}
-        if alias_attributes:
-            request["AttributesToGet"] = sorted(alias_attributes)
+        if aliases:
+            request["AttributesToGet"] = sorted(aliases)
         else:
             request["AttributesToGet"] = ["sub"]
         while True:
@@ -81,7 +81,7 @@ class ExistingUsernames:
             for user in page.get("Users", []):
                 names.add(fold(user["Username"]))
                 for attribute in user.get("Attributes", []):
-                    if attribute["Name"] in alias_attributes and attribute.get("Value"):
+                    if attribute["Name"] in aliases and attribute.get("Value"):
                         names.add(fold(attribute["Value"]))
             token = page.get("PaginationToken")
             if not token:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -55,20 +56,20 @@ class ImportJobs:
         self._sleep = sleep
         self._now = now
 
-    def count_jobs(self, *, stop_at: int = JOB_QUOTA) -> int:
-        """How many jobs the pool has had (jobs are never deleted), counting no further than stop_at."""
-        count = 0
-        token: str | None = None
-        while count < stop_at:
-            request: dict[str, Any] = {"UserPoolId": self.user_pool_id, "MaxResults": 60}
-            if token:
-                request["PaginationToken"] = token
+    def iter_jobs(self) -> Iterator[UserImportJobTypeTypeDef]:
+        """Every job the pool has had, newest first (jobs are never deleted)."""
+        request: dict[str, Any] = {"UserPoolId": self.user_pool_id, "MaxResults": 60}
+        while True:
             page = self._cognito.list_user_import_jobs(**request)
-            count += len(page.get("UserImportJobs", []))
+            yield from page.get("UserImportJobs", [])
             token = page.get("PaginationToken")
             if not token:
-                break
-        return count
+                return
+            request["PaginationToken"] = token
+
+    def count_jobs(self, *, stop_at: int = JOB_QUOTA) -> int:
+        """How many jobs the pool has had, counting no further than stop_at."""
+        return sum(1 for _ in islice(self.iter_jobs(), stop_at))
 
     def check_budget(self) -> None:
         used = self.count_jobs()

@@ -73,7 +73,9 @@ class ImportProperties:
             existing_users = ExistingUsers(existing)
         except ValueError:
             allowed = ", ".join(e.value for e in ExistingUsers)
-            raise PropertyError(f"property ExistingUsers must be one of {allowed}, got {existing!r}") from None
+            raise PropertyError(
+                f"property ExistingUsers must be one of {allowed}, got {existing!r}"
+            ) from None
 
         return cls(
             user_pool_id=text("UserPoolId"),
@@ -81,7 +83,9 @@ class ImportProperties:
             source_bucket=text("SourceBucket"),
             source_key=text("SourceKey"),
             source_hash=text("SourceHash"),
-            source_name=str(properties.get("SourceName") or f"s3://{text('SourceBucket')}/{text('SourceKey')}"),
+            source_name=str(
+                properties.get("SourceName") or f"s3://{text('SourceBucket')}/{text('SourceKey')}"
+            ),
             job_name=text("JobName"),
             timeout_seconds=integer("TimeoutSeconds", 3600),
             existing_users=existing_users,

@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import random
 import re
+import string
 import time
 import urllib.error
 import urllib.request
@@ -51,6 +53,10 @@ def fit_reason(body: dict[str, Any], limit: int = RESPONSE_LIMIT_BYTES) -> dict[
     return {**body, "Reason": reason[:low] + marker}
 
 
+def _random_suffix() -> str:
+    return "".join(random.choices(string.ascii_uppercase + string.digits, k=_RANDOM_SUFFIX))
+
+
 def rule_name(prefix: str, logical_id: str, suffix: str) -> str:
     """An EventBridge rule name within 64 characters whatever the logical id's length."""
     safe_id = re.sub(r"[^.\-_A-Za-z0-9]", "", logical_id)
@@ -58,8 +64,18 @@ def rule_name(prefix: str, logical_id: str, suffix: str) -> str:
     return f"{prefix}{safe_id[:room]}{suffix}"
 
 
-class ImportResource(CfnResource):  # type: ignore[misc]
+class ImportResource(CfnResource):
     """A CfnResource that answers at once when the work finished inside the first invocation."""
+
+    # crhelper's own state, set by its __init__ and __call__ but left out of its type stubs.
+    RequestType: str
+    _event: dict[str, Any]
+    _context: Any
+    _response_url: str
+    _polling_interval: int
+    _send_response: bool
+    _events_client: Any
+    _lambda_client: Any
 
     def __init__(self) -> None:
         super().__init__(
@@ -71,7 +87,7 @@ class ImportResource(CfnResource):  # type: ignore[misc]
 
     def _crhelper_init(self, event: dict[str, Any], context: Any) -> bool:
         self.hand_over = False
-        result: bool = super()._crhelper_init(event, context)
+        result: bool = super()._crhelper_init(event, context)  # type: ignore[misc]  # private, not in the stub
         return result
 
     def _polling_init(self, event: dict[str, Any]) -> None:
@@ -79,7 +95,7 @@ class ImportResource(CfnResource):  # type: ignore[misc]
             # Finished (or failed) within the first invocation: answer now, schedule nothing.
             self._send_response = True
             return
-        super()._polling_init(event)
+        super()._polling_init(event)  # type: ignore[misc]  # private, not in the stub
 
     def _wrap_function(self, func: Any) -> None:
         try:
@@ -99,16 +115,14 @@ class ImportResource(CfnResource):  # type: ignore[misc]
     def _put_rule(self) -> str:
         schedule_unit = "minute" if self._polling_interval == 1 else "minutes"
         response = self._events_client.put_rule(
-            Name=rule_name(
-                self.poll_rule_prefix, self._event["LogicalResourceId"], self._rand_string(_RANDOM_SUFFIX)
-            ),
+            Name=rule_name(self.poll_rule_prefix, self._event["LogicalResourceId"], _random_suffix()),
             ScheduleExpression=f"rate({self._polling_interval} {schedule_unit})",
             State="ENABLED",
         )
         return str(response["RuleArn"])
 
     def _add_permission(self, rule_arn: str) -> str:
-        suffix = self._rand_string(_RANDOM_SUFFIX)
+        suffix = _random_suffix()
         safe_id = re.sub(r"[^A-Za-z0-9_-]", "", self._event["LogicalResourceId"])
         sid = safe_id[: STATEMENT_ID_LIMIT - len(suffix)] + suffix
         self._lambda_client.add_permission(

@@ -18,6 +18,7 @@ from .existing_users import ExistingUsernames, LookedUpUsernames
 from .job_log import first_data_line, read_row_results
 from .jobs import DeadlineReached, ImportJobs, error_code
 from .properties import ExistingUsers, ImportProperties
+from .removal import remove_imported_users
 from .report import FailingRow, Figures, ImportFailed, failure_reason
 from .source_diff import SourceDiff, diff_sources
 from .upload import upload_csv
@@ -260,3 +261,5 @@ class ImportService:
             return
         status = self._jobs(props.user_pool_id).stop_and_wait(physical_id, keep_waiting=keep_waiting)
         logger.info("Import job %s is %s", physical_id, status)
+        if props.remove_users_on_delete and status != "Gone":
+            remove_imported_users(self._clients, props, physical_id)

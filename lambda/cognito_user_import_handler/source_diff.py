@@ -11,10 +11,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from .csv_dialect import ALIASES, BOM, USERNAME, binary_lines
+from .csv_dialect import BOM, ByteSource, binary_lines
+from .csv_rules import ALIASES, USERNAME
 
 
-def _lines(source: BinaryIO) -> Iterator[bytes]:
+def _lines(source: BinaryIO | ByteSource) -> Iterator[bytes]:
     for number, raw in enumerate(binary_lines(source)):
         line = raw.rstrip(b"\r\n")
         yield line.removeprefix(BOM) if number == 0 else line
@@ -45,7 +46,7 @@ class SourceDiff:
         return self.rows - len(self.unchanged)
 
 
-def diff_sources(old: BinaryIO, new: BinaryIO) -> SourceDiff:
+def diff_sources(old: BinaryIO | ByteSource, new: BinaryIO | ByteSource) -> SourceDiff:
     """Compare two users files row by row, holding one 8-byte digest per old row.
 
     A changed header (columns added, renamed or reordered) makes every row count as changed.
