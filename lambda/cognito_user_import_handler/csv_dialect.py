@@ -203,6 +203,7 @@ class _RawAdapter(io.RawIOBase):
 
 
 def binary_lines(source: BinaryIO | ByteSource) -> Iterable[bytes]:
+    """The lines of a binary source, ends kept, split in C (also for objects with only read(n))."""
     # botocore's StreamingBody is an IOBase too, but iterates in 1 KB chunks, not lines.
     if isinstance(source, io.BufferedIOBase | io.RawIOBase):
         return source  # a binary IOBase iterates its lines in C

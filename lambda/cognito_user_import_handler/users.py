@@ -58,6 +58,15 @@ class UserRecord:
 def render_users(records: Iterable[UserRecord]) -> str:
     """An ordinary CSV (quoted as needed, ``\\n`` line ends) whose header is the union of the columns
     the records use: ``cognito:username`` first, then the others in the order they first appear."""
+    records = list(records)
+    set_mfa = [r for r in records if r.mfa_enabled is not None]
+    if set_mfa and len(set_mfa) < len(records):
+        unset = next(r for r in records if r.mfa_enabled is None)
+        # Cognito needs cognito:mfa_enabled on every row once the column exists; only the pool can fill it.
+        raise ValueError(
+            f"UserRecord {unset.username!r} leaves mfa_enabled unset while others set it: set it on "
+            "every record, or on none (the pool's MFA setting then decides)"
+        )
     rows = [record.values() for record in records]
     header: dict[str, None] = {USERNAME: None}
     for row in rows:

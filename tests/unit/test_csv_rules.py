@@ -1,0 +1,195 @@
+"""The pool schema, problems and value checks of csv_rules."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from cognito_user_import_handler import csv_rules
+from cognito_user_import_handler.csv_rules import (
+    MFA_ENABLED,
+    STANDARD_ATTRIBUTES,
+    USERNAME,
+    CustomAttribute,
+    PoolSchema,
+    Problem,
+    ValidationError,
+    check_birthdate,
+    check_email,
+    check_epoch_seconds,
+    check_phone,
+    check_username,
+    custom_check,
+    plan_columns,
+)
+
+POOL: dict[str, Any] = {
+    "Id": "us-east-1_abc",
+    "MfaConfiguration": "OPTIONAL",
+    "AutoVerifiedAttributes": ["email", "phone_number"],
+    "SchemaAttributes": [
+        {"Name": "sub", "AttributeDataType": "String", "Required": True, "Mutable": False},
+        {"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True},
+        {"Name": "identities", "AttributeDataType": "String", "Required": False},
+        {
+            "Name": "custom:level",
+            "AttributeDataType": "Number",
+            "Mutable": False,
+            "NumberAttributeConstraints": {"MinValue": "1", "MaxValue": "9"},
+        },
+        {
+            "Name": "custom:code",
+            "AttributeDataType": "String",
+            "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "4"},
+        },
+    ],
+}
+
+
+def test_from_describe_user_pool_reads_rules() -> None:
+    schema = PoolSchema.from_describe_user_pool({"UserPool": POOL}, [])
+    assert schema.required == frozenset({"email"})  # never sub: no file carries it
+    assert schema.auto_verified == frozenset({"email", "phone_number"})
+    assert schema.mfa == "OPTIONAL"
+    assert schema.custom["custom:level"] == CustomAttribute(
+        name="level", data_type="Number", min_value=1, max_value=9, mutable=False
+    )
+    assert schema.custom["custom:code"].max_length == 4
+    # Without GetCSVHeader's answer the header is derived in its order.
+    assert schema.header == (*STANDARD_ATTRIBUTES, MFA_ENABLED, USERNAME, "custom:level", "custom:code")
+    assert schema.known
+
+
+def test_csv_header_given_is_kept_in_order() -> None:
+    header = [USERNAME, "email", MFA_ENABLED, "custom:code"]
+    schema = PoolSchema.from_describe_user_pool(POOL, header)
+    assert schema.header == tuple(header)
+
+
+def test_json_round_trip_and_raw_response() -> None:
+    schema = PoolSchema.from_describe_user_pool(POOL, [])
+    assert PoolSchema.from_json(schema.to_json()) == schema
+    assert PoolSchema.from_json(json.dumps({"UserPool": POOL})) == schema
+    with_header = PoolSchema.from_json({"UserPool": POOL, "CSVHeader": [USERNAME, "email"]})
+    assert with_header.header == (USERNAME, "email")
+    generic = PoolSchema.generic()
+    assert PoolSchema.from_json(generic.to_json()) == generic
+    with pytest.raises(ValueError, match="not a pool schema"):
+        PoolSchema.from_json("{}")
+    with pytest.raises(ValueError, match="mfa"):
+        PoolSchema.from_json({"header": [USERNAME], "mfa": "SOMETIMES"})
+
+
+def test_generic_schema() -> None:
+    generic = PoolSchema.generic()
+    assert not generic.known
+    assert generic.auto_verified == frozenset({"email", "phone_number"})
+    assert USERNAME in generic.header and MFA_ENABLED in generic.header
+
+
+def test_problem_text_omits_missing_parts_and_secrets() -> None:
+    full = Problem("u.csv", 3, "bob", "email", "x@", "is not an email address")
+    assert str(full) == "u.csv:3 (bob): column email: value 'x@' is not an email address"
+    assert str(Problem("u.csv", 1, None, None, None, "the file is empty")) == "u.csv:1: the file is empty"
+    secret = Problem("u.csv", 2, "al", "password_hash", "$2b$secret", "contains a double quote")
+    assert "secret" not in str(secret)
+    assert "secret" not in str(Problem("u.csv", 2, "al", "custom:Old_Password", "hunter2", "bad"))
+
+
+def test_problem_shows_control_characters_escaped_and_scripts_as_they_are() -> None:
+    text = str(Problem("u.csv", 2, "山田", "name", "a\nb é", "bad"))
+    assert "(山田)" in text and "value 'a\\nb é'" in text
+    long_value = str(Problem("u.csv", 2, None, "name", "x" * 500, "bad"))
+    assert "..." in long_value and len(long_value) < 120
+
+
+def test_validation_error_caps_and_counts() -> None:
+    problems = [Problem("u.csv", n, None, None, None, "bad") for n in range(2, 22)]
+    error = ValidationError(problems, 25)
+    lines = str(error).splitlines()
+    assert lines[0] == "25 problems in u.csv:"
+    assert lines[1] == "  u.csv:2: bad"
+    assert lines[-1] == "  ... and 5 more"
+    assert len(lines) == 22
+    assert error.total == 25 and error.problems == problems
+    assert str(ValidationError(problems[:1])).startswith("1 problem in u.csv:")
+
+
+@pytest.mark.parametrize("value", ["a@b.co", "jane.doe+tag@example.com", "josé@exämple.es"])
+def test_email_accepted(value: str) -> None:
+    assert check_email(value) is None
+
+
+@pytest.mark.parametrize("value", ["plain", "a@b", "a@@b.com", "a b@c.com", "@b.com", "a@b."])
+def test_email_refused(value: str) -> None:
+    assert check_email(value) is not None
+
+
+@pytest.mark.parametrize("value", ["+1", "+12065550100", "+123456789012345"])
+def test_phone_accepted(value: str) -> None:
+    assert check_phone(value) is None
+
+
+@pytest.mark.parametrize("value", ["12065550100", "+0123", "+1234567890123456", "+1 206", "+", "+1-206"])
+def test_phone_refused(value: str) -> None:
+    assert check_phone(value) is not None
+
+
+@pytest.mark.parametrize(("value", "ok"), [("02/29/2000", True), ("02/29/1900", False), ("2/3/2000", False)])
+def test_birthdate(value: str, ok: bool) -> None:
+    assert (check_birthdate(value) is None) is ok
+
+
+def test_epoch_seconds_and_username() -> None:
+    assert check_epoch_seconds("1735241621") is None
+    assert check_epoch_seconds("1735241621.5") is not None
+    assert check_username("alice@example.com") is None
+    assert check_username("a" * 129) is not None
+    assert check_username("a\u00a0b") is not None  # a no-break space is whitespace too
+
+
+def test_custom_checks() -> None:
+    number = custom_check(CustomAttribute("n", "Number", min_value=0, max_value=10))
+    assert number is not None
+    assert number("10") is None and number("-0") is None
+    assert "out of range" in (number("11") or "")
+    assert "whole number" in (number("1.5") or "")
+    unbounded = custom_check(CustomAttribute("n", "Number"))
+    assert unbounded is not None and unbounded("-99999999999") is None
+    string = custom_check(CustomAttribute("s", "String", min_length=1, max_length=3))
+    assert string is not None and string("abc") is None
+    assert string("abcd") == "is 4 characters long; allowed: 1 to 3 characters"
+    assert custom_check(CustomAttribute("s", "String")) is None
+    assert custom_check(CustomAttribute("d", "DateTime")) is None  # the format is unconfirmed
+
+
+def test_plan_resolves_aliases_and_fills_missing_columns() -> None:
+    schema = PoolSchema.from_describe_user_pool({**POOL, "MfaConfiguration": "ON"}, [])
+    plan = plan_columns(schema, ["username", "email", "email_verified"])
+    assert plan.columns == [USERNAME, "email", "email_verified"]
+    assert plan.problems == []
+    assert plan.fills.count("true") == 1  # cognito:mfa_enabled from the pool's MFA
+    assert plan.out_header == list(schema.header)
+
+
+def test_plan_reports_duplicate_and_empty_header_names() -> None:
+    plan = plan_columns(PoolSchema.generic(), [USERNAME, "email", "email", "", "email_verified"])
+    messages = [m for _, m in plan.problems]
+    assert "appears twice in the header (columns 2 and 3)" in messages
+    assert "header column 4 is empty; every column needs a name" in messages
+
+
+def test_generic_allows_any_custom_column_and_password_hash() -> None:
+    plan = plan_columns(
+        PoolSchema.generic(), [USERNAME, "email", "email_verified", "custom:x", "password_hash"]
+    )
+    assert plan.problems == []
+    assert plan.out_header[-2:] == ["custom:x", "password_hash"]
+
+
+def test_limits_are_cognitos() -> None:
+    assert csv_rules.MAX_ROW_CHARS == 16_000
+    assert csv_rules.MAX_USERS == 500_000
+    assert csv_rules.MAX_FILE_BYTES == 100_000_000
