@@ -10,11 +10,13 @@ from collections.abc import Sequence
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cognito-user-import",
-        description="Seed Amazon Cognito user pools with import jobs: local emulator, local deploys, file checks.",
+        description="Seed Amazon Cognito user pools with import jobs: local emulator, local deploys, checks.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    emulator = commands.add_parser("emulator", help="serve the local Cognito import-job emulator until stopped")
+    emulator = commands.add_parser(
+        "emulator", help="serve the local Cognito import-job emulator until stopped"
+    )
     emulator.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     emulator.add_argument("--port", type=int, default=4566, help="port to listen on (default: 4566; 0 = any)")
 

@@ -65,6 +65,8 @@ class UserImportHandler(Construct):
         stack = Stack.of(self)
         self.function_name = function_name_for(stack)
         self.poll_rule_prefix = poll_rule_prefix_for(stack)
+        self.last_import: Construct | None = None
+        """The stack's most recent import resource: the next one waits for it (one active job per account)."""
 
         # An explicit role: no AWSLambdaBasicExecutionRole, whose log rights reach every log group.
         self.role = iam.Role(

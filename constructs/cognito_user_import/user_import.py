@@ -175,6 +175,11 @@ class UserImport(Construct):
         )
         """The Custom::CognitoUserImport resource."""
         self.resource.node.add_dependency(user_pool)
+        # Cognito runs one import job at a time per account: the stack's imports run one after another
+        # instead of racing for the slot (the handler still waits for jobs from outside the stack).
+        if handler.last_import is not None:
+            self.resource.node.add_dependency(handler.last_import)
+        handler.last_import = self.resource
         # A role made in this app may carry its rights in separate policies: wait for them too.
         self.resource.node.add_dependency(self.logs_role)
 

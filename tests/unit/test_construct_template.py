@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from aws_cdk import App, CfnElement, Duration, Stack
@@ -16,7 +16,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Capture, Match, Template
 
-from cognito_user_import import ImportLogsRole, UserCsv, UserImport
+from cognito_user_import import ImportLogsRole, UserCsv, UserImport, UserRecord
 from cognito_user_import.handler_function import UserImportHandler
 from cognito_user_import.user_import import JOB_LOG_ACTIONS, POOL_ACTIONS
 from cognito_user_import_handler.properties import RESOURCE_TYPE, ImportProperties
@@ -354,3 +354,27 @@ def test_handler_asset_hash_is_stable_across_runs_and_folders(
     assert sorted(p.name for p in folder.iterdir()) == ["cognito_user_import_handler", "crhelper"]
     assert not list(folder.rglob("__pycache__"))
     assert (folder / "cognito_user_import_handler" / "properties.py").is_file()
+
+
+def test_imports_in_one_stack_run_one_after_another() -> None:
+    app = App()
+    stack = Stack(app, "Chain")
+    pool = cognito.UserPool(stack, "Pool", auto_verify=cognito.AutoVerifiedAttrs(email=True))
+    first = UserImport(
+        stack,
+        "First",
+        user_pool=pool,
+        source=UserCsv.from_users([UserRecord("a", {"email": "a@x.io"}, email_verified=True)]),
+    )
+    second = UserImport(
+        stack,
+        "Second",
+        user_pool=pool,
+        source=UserCsv.from_users([UserRecord("b", {"email": "b@x.io"}, email_verified=True)]),
+    )
+    template = Template.from_stack(stack).to_json()["Resources"]
+
+    first_id = stack.get_logical_id(cast(CfnElement, first.resource.node.default_child))
+    second_id = stack.get_logical_id(cast(CfnElement, second.resource.node.default_child))
+    assert first_id in template[second_id]["DependsOn"]
+    assert second_id not in template[first_id].get("DependsOn", [])
