@@ -28,7 +28,16 @@ def build_parser() -> argparse.ArgumentParser:
         )
         sub.add_argument("--app-dir", default=".", help="folder of the CDK app (default: the current folder)")
 
-    validate = commands.add_parser("validate", help="check user CSV files offline")
+    validate = commands.add_parser(
+        "validate",
+        help="check user CSV files offline",
+        description="Check user CSV files with the rules the construct (synth) and handler (deploy) apply.",
+        epilog=(
+            "Header names match the pool's exactly; 'username' and 'mfa_enabled' are accepted for "
+            "cognito:username and cognito:mfa_enabled. Exit status: 0 when every file is clean, 1 when "
+            "any has a problem, 2 when the pool schema cannot be read."
+        ),
+    )
     validate.add_argument("files", nargs="+", metavar="FILE.csv")
     validate.add_argument(
         "--pool-schema",
