@@ -164,7 +164,7 @@ class ImportService:
         if skipped == result.rows:
             os.unlink(converted_path)
             logger.info("Nothing to import: no job created")
-            physical_id = fallback_physical_id or f"no-job-{props.user_pool_id}"
+            physical_id = fallback_physical_id or f"no-job:{props.user_pool_id}:{props.job_name}"
             return Outcome(physical_id, Figures.nothing_to_import(skipped))
 
         jobs = self._jobs(props.user_pool_id)
