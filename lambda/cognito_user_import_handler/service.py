@@ -14,11 +14,11 @@ from botocore.exceptions import ClientError
 from .clients import AwsClients
 from .csv_dialect import convert, iter_usernames
 from .csv_rules import PoolSchema, ValidationError
-from .existing_users import ExistingUsernames, LookedUpUsernames
+from .existing_users import ExistingUsernames, LookedUpUsernames, username_folder
 from .job_log import first_data_line, read_row_results
 from .jobs import DeadlineReached, ImportJobs, error_code
+from .ownership import owned_names, remove_imported_users
 from .properties import ExistingUsers, ImportProperties
-from .removal import remove_imported_users
 from .report import FailingRow, Figures, ImportFailed, failure_reason
 from .source_diff import SourceDiff, diff_sources
 from .upload import upload_csv
@@ -123,16 +123,26 @@ class ImportService:
         header = cognito.get_csv_header(UserPoolId=props.user_pool_id)["CSVHeader"]
         schema = PoolSchema.from_describe_user_pool(pool, header)
         unchanged, existing = self._existing(props, pool, old)
+        # ExistingUsers.FAIL is about users from elsewhere: this resource's own earlier imports are fine.
+        fail_on_existing = props.existing_users is ExistingUsers.FAIL
+        owned = owned_names(cognito, props, pool) if fail_on_existing else set()
+        fold = username_folder(pool)
 
-        already_there: list[str] = []
+        conflicts: list[str] = []
+        conflict_count = 0
         skipped = 0
 
         def keep(username: str) -> bool:
-            nonlocal skipped
-            if username in unchanged or username in existing:
+            nonlocal skipped, conflict_count
+            if username in unchanged:
                 skipped += 1
-                if len(already_there) < NAMES_IN_REASON:
-                    already_there.append(username)
+                return False
+            if username in existing:
+                skipped += 1
+                if fail_on_existing and fold(username) not in owned:
+                    conflict_count += 1
+                    if len(conflicts) < NAMES_IN_REASON:
+                        conflicts.append(username)
                 return False
             return True
 
@@ -150,13 +160,13 @@ class ImportService:
                 "No import job was created: "
                 + str(ValidationError(problems=result.problems, total=result.problem_count))
             )
-        if skipped and props.existing_users is ExistingUsers.FAIL:
+        if conflict_count:
             os.unlink(converted_path)
-            names = ", ".join(already_there)
-            more = f" and {skipped - len(already_there)} more" if skipped > len(already_there) else ""
+            names = ", ".join(conflicts)
+            more = f" and {conflict_count - len(conflicts)} more" if conflict_count > len(conflicts) else ""
             raise ImportFailed(
-                f"No import job was created: {skipped} users of {props.source_name} already exist in pool"
-                f" {props.user_pool_id}: {names}{more}. Remove them from the file, or set"
+                f"No import job was created: {conflict_count} users of {props.source_name} already exist"
+                f" in pool {props.user_pool_id}: {names}{more}. Remove them from the file, or set"
                 " existing_users=ExistingUsers.SKIP to leave them out."
             )
         if skipped:

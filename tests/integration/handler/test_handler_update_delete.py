@@ -66,12 +66,16 @@ def test_a_source_whose_users_all_exist_creates_no_job(deployment: Deployment) -
 def test_existing_users_fail_mode_names_them_and_creates_no_job(deployment: Deployment) -> None:
     first = deployment.put_source(FIRST)
     deployment.send("Create", first)
-    second = deployment.put_source(SECOND, key="v2.csv") | {"ExistingUsers": "FAIL"}
+    # Another resource (its own job name) whose file holds users the first one imported.
+    second = deployment.put_source(SECOND, key="v2.csv") | {
+        "ExistingUsers": "FAIL",
+        "JobName": "other-import",
+    }
 
     response = deployment.send("Create", second)
 
     assert response["Status"] == "FAILED"
-    assert "2 users of v2.csv already exist" in response["Reason"]
+    assert "2 users of v2.csv already exist in pool" in response["Reason"]
     assert "ana, bo" in response["Reason"]
     assert len(deployment.jobs()) == 1
 
@@ -126,3 +130,21 @@ def test_one_added_row_is_looked_up_and_imported(deployment: Deployment) -> None
     assert updated["Data"]["ImportedUsers"] == "1"
     assert updated["Data"]["SkippedUsers"] == "2"
     assert set(deployment.users()) == {"ana", "bo", "cy"}
+
+
+def test_fail_mode_ignores_this_resources_own_imports_even_without_the_old_file(
+    deployment: Deployment,
+) -> None:
+    first = deployment.put_source(FIRST) | {"ExistingUsers": "FAIL"}
+    created = deployment.send("Create", first)
+    # As on AWS after a policy update: the old asset can no longer be read.
+    deployment.client("s3").delete_object(Bucket=deployment.bucket, Key=first["SourceKey"])
+    second = deployment.put_source(SECOND, key="v2.csv") | {"ExistingUsers": "FAIL"}
+
+    updated = deployment.send(
+        "Update", second, old_properties=first, physical_id=created["PhysicalResourceId"]
+    )
+
+    assert updated["Status"] == "SUCCESS", updated["Reason"]
+    assert updated["Data"]["ImportedUsers"] == "2"
+    assert set(deployment.users()) == {"ana", "bo", "cy", "dee"}
