@@ -6,10 +6,16 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import boto3
 
 REPO = Path(__file__).resolve().parents[2]
+APPS = Path(__file__).resolve().parent / "apps"
+"""Fixture apps: an app.py and its seed/ files each; cdk.json and the CDK CLI come from the repository."""
 LAMBDA_TIMEOUT_SECONDS = "15"
 """Short invocations, so that the scheduled-poll path is reached within seconds when a job is slow."""
 
@@ -35,18 +41,10 @@ class SampleApp:
                 stream.write(row + "\n")
 
     def cli(self, *args: str, timeout: float = 240) -> Run:
-        env = dict(os.environ)
-        env.update(
-            {
-                "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
-                "CDK_DISABLE_CLI_TELEMETRY": "1",
-                "COGNITO_USER_IMPORT_LOCAL_LAMBDA_TIMEOUT": LAMBDA_TIMEOUT_SECONDS,
-            }
-        )
         completed = subprocess.run(
             [sys.executable, "-m", "cognito_user_import.cli", *args],
             cwd=self.folder,
-            env=env,
+            env=_cli_environment(),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -55,14 +53,67 @@ class SampleApp:
         )
         return Run(completed.returncode, completed.stdout)
 
+    def start_cli(self, *args: str) -> RunningCli:
+        """The CLI as a background process, its output collected as it comes."""
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cognito_user_import.cli", *args],
+            cwd=self.folder,
+            env=_cli_environment(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        return RunningCli(process)
 
-def outputs(run: Run) -> dict[str, str]:
+
+@dataclass
+class RunningCli:
+    process: subprocess.Popen[str]
+    lines: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def finish(self, timeout: float = 120) -> Run:
+        try:
+            exit_code = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise
+        self._reader.join(timeout=5)
+        return Run(exit_code, self.output)
+
+
+def _cli_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+            "CDK_DISABLE_CLI_TELEMETRY": "1",
+            "COGNITO_USER_IMPORT_LOCAL_LAMBDA_TIMEOUT": LAMBDA_TIMEOUT_SECONDS,
+        }
+    )
+    return env
+
+
+def outputs(run: Run, stack: str = "CognitoUserImportSample") -> dict[str, str]:
     """The stack outputs the driver printed: {"ImportedUsers": "50", ...}."""
     found: dict[str, str] = {}
     for line in run.output.splitlines():
         name, separator, value = line.strip().partition(" = ")
-        if separator and name.startswith("CognitoUserImportSample."):
-            found[name.removeprefix("CognitoUserImportSample.").strip()] = value.strip()
+        if separator and name.startswith(f"{stack}."):
+            found[name.removeprefix(f"{stack}.").strip()] = value.strip()
     return found
 
 
@@ -74,3 +125,22 @@ def copy_sample_app(folder: Path) -> SampleApp:
     shutil.copytree(REPO / "seed", folder / "seed")
     (folder / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
     return SampleApp(folder)
+
+
+def copy_fixture_app(name: str, folder: Path) -> SampleApp:
+    """tests/e2e/apps/<name> in folder (created), with the repository's cdk.json and the CDK CLI linked in."""
+    shutil.copytree(APPS / name, folder)
+    shutil.copy(REPO / "cdk.json", folder)
+    (folder / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
+    return SampleApp(folder)
+
+
+def cognito_client(url: str, region: str) -> Any:
+    """A cognito-idp client for the emulator at url."""
+    return boto3.client(
+        "cognito-idp",
+        endpoint_url=url,
+        region_name=region,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )

@@ -4,6 +4,11 @@ CloudFormation invokes the function with an event and waits (up to the resource'
 for a JSON document PUT to a pre-signed URL. Here the URL is a small local HTTP server, and
 crhelper's EventBridge schedule (a rule per pending request, its target's input the event) is fired
 every few seconds instead of every minute.
+
+A Ctrl-C during a request cancels it the way a stack operation is cancelled: the invocation that
+runs is left to end, the physical resource it made is learnt from its answer or from crhelper's
+pending poll (whose input carries CrHelperData.PhysicalResourceId), the poll's schedule is removed,
+and RequestCancelled tells the driver what to delete in its rollback.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, NoReturn
 
 from .invoke import LambdaFunction, LambdaRunner
 
@@ -109,6 +115,31 @@ class Request:
     """Resolved, scalars as strings; includes ServiceToken."""
     physical_id: str | None = None
     old_properties: dict[str, Any] | None = None
+    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    """Known before the call, so that the driver can record the request as in flight."""
+
+
+class RequestCancelled(Exception):
+    """Ctrl-C during a request: the request is abandoned; physical_id is what it made, if known."""
+
+    def __init__(self, physical_id: str | None) -> None:
+        super().__init__(f"cancelled (physical id: {physical_id or 'unknown'})")
+        self.physical_id = physical_id
+
+
+@dataclass(frozen=True)
+class PendingPoll:
+    """crhelper's schedule of a request still running: a rule whose target's input is the event."""
+
+    rule_name: str
+    target_ids: list[str]
+    payload: dict[str, Any]
+
+    @property
+    def physical_id(self) -> str | None:
+        data = self.payload.get("CrHelperData")
+        found = data.get("PhysicalResourceId") if isinstance(data, dict) else None
+        return str(found) if found else None
 
 
 class CustomResourceCaller:
@@ -123,7 +154,9 @@ class CustomResourceCaller:
         stack_id: str,
         echo: Callable[[str], None],
         poll_interval: float = POLL_INTERVAL_SECONDS,
+        lambda_client: Any = None,
     ) -> None:
+        self.lambda_client = lambda_client
         self.runner = runner
         self.server = server
         self.events = events
@@ -132,7 +165,24 @@ class CustomResourceCaller:
         self.poll_interval = poll_interval
 
     def call(self, request: Request, function: LambdaFunction) -> Response:
-        request_id = str(uuid.uuid4())
+        """Send the request and wait for its answer; a Ctrl-C raises RequestCancelled."""
+        try:
+            return self._call(request, function)
+        except KeyboardInterrupt:
+            self.echo("(Ctrl-C: this request is abandoned; rolling back what it made)")
+        self._cancel(request, function)
+
+    def _cancel(self, request: Request, function: LambdaFunction) -> NoReturn:
+        answer = self.server.response(request.request_id)
+        polls = self.pending_polls(function, request.request_id)
+        self.drop(polls, function)
+        physical_id = str(answer.get("PhysicalResourceId") or "") if answer else ""
+        if not physical_id:
+            physical_id = next((poll.physical_id for poll in polls if poll.physical_id), "")
+        raise RequestCancelled(physical_id or None)
+
+    def _call(self, request: Request, function: LambdaFunction) -> Response:
+        request_id = request.request_id
         event: dict[str, Any] = {
             "RequestType": request.request_type,
             "ServiceToken": request.properties.get("ServiceToken", function.arn),
@@ -151,6 +201,8 @@ class CustomResourceCaller:
         deadline = time.monotonic() + service_timeout
 
         invocation = self.runner.invoke(function, event)
+        if invocation.interrupted:
+            raise KeyboardInterrupt
         polls = 0
         while True:
             answer = self.server.response(request_id)
@@ -183,10 +235,16 @@ class CustomResourceCaller:
                 polls += 1
                 self.echo(f"(scheduled poll {polls}: EventBridge rule fired)")
                 invocation = self.runner.invoke(function, payload)
+                if invocation.interrupted:
+                    raise KeyboardInterrupt
 
     def _scheduled_inputs(self, function: LambdaFunction, request_id: str) -> list[dict[str, Any]]:
         """The inputs of EventBridge targets that invoke this function for this request."""
-        inputs: list[dict[str, Any]] = []
+        return [poll.payload for poll in self.pending_polls(function, request_id)]
+
+    def pending_polls(self, function: LambdaFunction, request_id: str) -> list[PendingPoll]:
+        """crhelper's enabled schedules that invoke this function for this request."""
+        polls: list[PendingPoll] = []
         for rule in _paged(self.events.list_rules, "Rules"):
             if rule.get("State") == "DISABLED":
                 continue
@@ -198,8 +256,19 @@ class CustomResourceCaller:
                 except ValueError:
                     continue
                 if isinstance(payload, dict) and payload.get("RequestId") == request_id:
-                    inputs.append(payload)
-        return inputs
+                    polls.append(PendingPoll(str(rule["Name"]), [str(target["Id"])], payload))
+        return polls
+
+    def drop(self, polls: list[PendingPoll], function: LambdaFunction) -> None:
+        """Remove the schedules of an abandoned request (in AWS its next poll would find the job ended
+        and remove them itself; here nothing fires them any more)."""
+        for poll in polls:
+            self.events.remove_targets(Rule=poll.rule_name, Ids=poll.target_ids)
+            self.events.delete_rule(Name=poll.rule_name)
+            statement = poll.payload.get("CrHelperPermission")
+            if statement and self.lambda_client is not None:
+                with suppress(Exception):  # moto may not keep the permission: nothing to remove then
+                    self.lambda_client.remove_permission(FunctionName=function.name, StatementId=statement)
 
 
 def _same_function(arn: str, function: LambdaFunction) -> bool:

@@ -3,6 +3,11 @@
 Synthesize with the CDK CLI, upload the file assets, then create, update or delete the template's
 resources in dependency order; custom resources go through their function with CloudFormation's
 events. What was deployed is kept in the emulator (state.py), so a second run is an update.
+
+Ctrl-C (SIGINT) cancels a deployment as CloudFormation's cancel does: a running function invocation
+is left to end, then everything this run made is rolled back, custom resources through their
+handler's Delete (for an import: the job is stopped before its pool is deleted). destroy-local also
+finishes what a killed deploy-local left, custom resource requests still in flight included.
 """
 
 from __future__ import annotations
@@ -23,9 +28,9 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .assembly import AssemblyError, StackArtifact, read_assembly, synthesize
-from .custom_resource import CustomResourceCaller, Request, Response, ResponseServer
+from .custom_resource import CustomResourceCaller, Request, RequestCancelled, Response, ResponseServer
 from .intrinsics import IntrinsicError, Resolver, StackContext, evaluate_conditions, references, stringify
-from .invoke import LambdaFunction, LambdaRunner, unzip_code
+from .invoke import LambdaFunction, LambdaRunner, effective_timeout, unzip_code
 from .resources import (
     PROVISIONERS,
     SILENTLY_SKIPPED,
@@ -34,15 +39,31 @@ from .resources import (
     ResourceError,
     is_custom_resource,
 )
-from .state import DeployedResource, StackState, StateStore, create_bucket
+from .state import (
+    COMPLETE,
+    IN_PROGRESS,
+    ROLLBACK_FAILED,
+    DeployedResource,
+    PendingRequest,
+    StackState,
+    StateStore,
+    create_bucket,
+)
 
 DEFAULT_REGION = "us-east-1"
 BOOTSTRAP_VERSION = "21"
 """What the CDK's BootstrapVersion parameter (an SSM parameter in AWS) resolves to locally."""
+CANCELLED_EXIT_CODE = 130
+"""What a shell reports for a command ended by Ctrl-C."""
+POLL_SETTLE_GRACE_SECONDS = 3.0
 
 
 class DeployError(RuntimeError):
     """The deployment (or destroy) failed; the message is the reason a person reads."""
+
+
+class DeployCancelled(DeployError):
+    """A person cancelled the deployment (Ctrl-C); what it made was rolled back."""
 
 
 def deploy_local(app_dir: str, endpoint: str | None) -> int:
@@ -55,6 +76,16 @@ def deploy_local(app_dir: str, endpoint: str | None) -> int:
         with _session(endpoint) as session:
             for stack in stacks:
                 StackDeployer(session, stack).deploy()
+    except DeployCancelled as cancelled:
+        say(f"deploy-local CANCELLED: {cancelled}", stream=sys.stderr)
+        return CANCELLED_EXIT_CODE
+    except KeyboardInterrupt:
+        # Before any stack changed, or during a rollback: what is left is in the stack's state.
+        say(
+            "deploy-local CANCELLED (Ctrl-C); if a stack was left part-made, destroy-local removes it",
+            stream=sys.stderr,
+        )
+        return CANCELLED_EXIT_CODE
     except (DeployError, AssemblyError) as error:
         say(f"deploy-local FAILED: {error}", stream=sys.stderr)
         return 1
@@ -73,6 +104,9 @@ def destroy_local(app_dir: str, endpoint: str | None) -> int:
                 say("(an emulator started for this run holds nothing to destroy: pass --endpoint URL)")
             for name in reversed(names):
                 StackDestroyer(session, name).destroy()
+    except KeyboardInterrupt:
+        say("destroy-local CANCELLED (Ctrl-C): run it again to delete what is left", stream=sys.stderr)
+        return CANCELLED_EXIT_CODE
     except (DeployError, AssemblyError) as error:
         say(f"destroy-local FAILED: {error}", stream=sys.stderr)
         return 1
@@ -234,6 +268,7 @@ class _Stack:
             events=session.client("events"),
             stack_id=self.stack_id,
             echo=_handler_line,
+            lambda_client=session.client("lambda"),
         )
 
     def context(self, template: dict[str, Any]) -> StackContext:
@@ -274,10 +309,11 @@ class _Stack:
             raise IntrinsicError(f"Fn::GetAtt {logical_id}.{attribute}: attribute not emulated")
         return resource.attributes[attribute]
 
+    def function_of(self, properties: dict[str, Any]) -> LambdaFunction:
+        return self.session.function_for(str(properties.get("ServiceToken", "")), self.resources)
+
     def call_custom(self, request: Request) -> Response:
-        token = str(request.properties.get("ServiceToken", ""))
-        function = self.session.function_for(token, self.resources)
-        return self.caller.call(request, function)
+        return self.caller.call(request, self.function_of(request.properties))
 
     def delete_resource(self, logical_id: str, resource: DeployedResource) -> None:
         """Delete one resource; raises DeployError with the reason when the service or handler refuses."""
@@ -310,19 +346,32 @@ class StackDeployer(_Stack):
         self.artifact = stack
         self.template = stack.template
         self.changes: list[_Change] = []
+        self.assets: list[dict[str, str]] = []
+        self.pending: dict[str, PendingRequest] = {}
+        """Custom resource requests in flight, saved with every checkpoint."""
 
     def deploy(self) -> None:
         started = time.monotonic()
         updating = self.state is not None
+        if self.state is not None and self.state.status != COMPLETE:
+            raise DeployError(
+                f"stack {self.name} is {self.state.status}: a deploy-local of it is still running, or ended "
+                "before it finished; run destroy-local to remove what it left"
+            )
         say(f"Stack {self.name}: {'update' if updating else 'create'}")
         context = self.context(self.template)
         resolver = Resolver(context)
-        assets = self._upload_assets(resolver)
+        self.assets = self._upload_assets(resolver)
         order = deployment_order(self.template, context.conditions)
         new_ids: set[str] = set(order)
         try:
             for logical_id in order:
                 self._deploy_resource(logical_id, resolver)
+        except (DeployCancelled, KeyboardInterrupt) as cancelled:
+            what = f": {cancelled}" if str(cancelled) else ""
+            say(f"  {self.name}: cancel requested (Ctrl-C){what}", stream=sys.stderr)
+            outcome = self._roll_back()
+            raise DeployCancelled(f"stack {self.name}: cancelled by the user; {outcome}") from None
         except DeployError as error:
             say(f"  {self.name}: {'UPDATE' if updating else 'CREATE'}_FAILED: {error}", stream=sys.stderr)
             self._roll_back()
@@ -342,7 +391,7 @@ class StackDeployer(_Stack):
             template=self.template,
             resources={logical_id: self.resources[logical_id] for logical_id in order},
             outputs=outputs,
-            assets=_merge_assets(prior_assets, assets),
+            assets=_merge_assets(prior_assets, self.assets),
         )
         self.session.store.save(state)
         status = "UPDATE_COMPLETE" if updating else "CREATE_COMPLETE"
@@ -354,6 +403,22 @@ class StackDeployer(_Stack):
             width = max(len(key) for key in outputs)
             for key, value in outputs.items():
                 say(f"  {self.name}.{key:<{width}} = {value}")
+
+    def _checkpoint(self, status: str = IN_PROGRESS) -> None:
+        """Save what exists now, so that a destroy-local can finish whatever this run leaves."""
+        prior = self.state
+        self.session.store.save(
+            StackState(
+                stack_name=self.name,
+                stack_id=self.stack_id,
+                template=self.template,
+                resources={key: value for key, value in self.resources.items() if not _placeholder(value)},
+                outputs=prior.outputs if prior else {},
+                assets=_merge_assets(prior.assets if prior else [], self.assets),
+                status=status,
+                pending=dict(self.pending),
+            )
+        )
 
     def _upload_assets(self, resolver: Resolver) -> list[dict[str, str]]:
         s3 = self.session.client("s3")
@@ -407,12 +472,13 @@ class StackDeployer(_Stack):
             return
         say(f"  {verb:<7} {kind:<28} {logical_id}")
         if custom:
-            result = self._custom(action, kind, logical_id, props, previous)
+            result = self._custom(action, kind, logical_id, props, previous, depends)
         else:
             result = self._provision(action, kind, logical_id, props, previous)
         resource = DeployedResource(kind, result.physical_id, props, result.attributes, depends, policy)
         self.resources[logical_id] = resource
         self.changes.append(_Change(action, logical_id, resource, previous))
+        self._checkpoint()
         detail = (
             ", ".join(f"{key}={_short(value)}" for key, value in result.attributes.items()) if custom else ""
         )
@@ -442,6 +508,7 @@ class StackDeployer(_Stack):
         logical_id: str,
         props: dict[str, Any],
         previous: DeployedResource | None,
+        depends: list[str],
     ) -> Provisioned:
         if previous is None:
             request = Request("Create", kind, logical_id, props)
@@ -454,7 +521,17 @@ class StackDeployer(_Stack):
                 physical_id=previous.physical_id,
                 old_properties=previous.properties,
             )
-        response = self.call_custom(request)
+        self.pending[logical_id] = PendingRequest(
+            request.request_type, request.request_id, kind, props, depends
+        )
+        self._checkpoint()
+        try:
+            response = self.call_custom(request)
+        except RequestCancelled as cancelled:
+            self._abandon(logical_id, kind, props, depends, previous, cancelled.physical_id)
+            raise DeployCancelled(f"{logical_id} ({kind}): {action} cancelled") from None
+        finally:
+            self.pending.pop(logical_id, None)
         if not response.ok:
             if previous is None and response.physical_id:
                 # CloudFormation deletes what a failed Create reported, in its rollback.
@@ -468,23 +545,71 @@ class StackDeployer(_Stack):
             response.physical_id or (previous.physical_id if previous else logical_id), response.data
         )
 
-    def _roll_back(self) -> None:
-        if not self.changes:
+    def _abandon(
+        self,
+        logical_id: str,
+        kind: str,
+        props: dict[str, Any],
+        depends: list[str],
+        previous: DeployedResource | None,
+        physical_id: str | None,
+    ) -> None:
+        """Note for the rollback what a cancelled request made (the physical id its handler reported)."""
+        if not physical_id:
+            if previous is None:
+                say(
+                    f"  {logical_id}: its physical id is unknown (no answer and no pending poll): "
+                    "the rollback cannot send it a Delete",
+                    stream=sys.stderr,
+                )
             return
-        say(f"  Rolling back {self.name} ...")
+        if previous is not None and physical_id == previous.physical_id:
+            return  # nothing new was made: the previous resource stays
+        made = DeployedResource(kind, physical_id, props, {}, depends)
+        self.changes.append(_Change("abandon", logical_id, made, previous))
+        if previous is None:
+            self.resources[logical_id] = made
+
+    def _roll_back(self) -> str:
+        """Undo this run's changes, newest first; answers the outcome a person reads."""
+        if self.changes:
+            say(f"  Rolling back {self.name} ...")
+        failures = 0
         for change in reversed(self.changes):
             try:
-                if change.action == "create":
+                if change.action in ("create", "abandon"):
+                    # A cancelled request's resource goes through the handler's Delete too.
                     self.delete_resource(change.logical_id, change.resource)
-                    self.resources.pop(change.logical_id, None)
+                    if change.previous is not None:
+                        self.resources[change.logical_id] = change.previous
+                    else:
+                        self.resources.pop(change.logical_id, None)
                 elif change.previous is not None:
                     self._restore(change)
             except DeployError as error:
+                failures += 1
                 say(f"  rollback of {change.logical_id} failed: {error}", stream=sys.stderr)
-        if self.state is None:
-            say(f"  {self.name}: ROLLBACK_COMPLETE (nothing of it is left in the emulator)")
+            self._checkpoint()
+        if self.state is not None:
+            # Resources the rollback could not delete stay recorded next to the previous deployment.
+            left = {
+                change.logical_id: self.resources[change.logical_id]
+                for change in self.changes
+                if change.action == "create" and change.logical_id in self.resources
+            }
+            self.state.resources = {**self.state.resources, **left}
+            self.session.store.save(self.state)
+            outcome = "UPDATE_ROLLBACK_COMPLETE (the previous deployment stays)"
+            if failures:
+                outcome = f"UPDATE_ROLLBACK_COMPLETE with {failures} failures (see above)"
+        elif any(not _placeholder(resource) for resource in self.resources.values()):
+            self._checkpoint(ROLLBACK_FAILED)
+            outcome = "ROLLBACK_FAILED: what is left stays recorded; destroy-local removes it"
         else:
-            say(f"  {self.name}: UPDATE_ROLLBACK_COMPLETE (the previous deployment stays)")
+            self.session.store.remove(self.name)
+            outcome = "ROLLBACK_COMPLETE (nothing of it is left in the emulator)"
+        say(f"  {self.name}: {outcome}")
+        return outcome
 
     def _restore(self, change: _Change) -> None:
         """Put an updated resource back to its previous properties, as UPDATE_ROLLBACK does."""
@@ -557,9 +682,21 @@ class StackDestroyer(_Stack):
             say(f"Stack {self.name}: not deployed in this emulator, nothing to delete")
             return
         started = time.monotonic()
-        say(f"Stack {self.name}: delete")
+        if self.state.status == COMPLETE:
+            say(f"Stack {self.name}: delete")
+        else:
+            say(f"Stack {self.name}: delete ({self.state.status}: its last deploy-local did not finish)")
         failed: dict[str, str] = {}
+        for logical_id, pending in list(self.state.pending.items()):
+            try:
+                self._settle(logical_id, pending)
+            except DeployError as error:
+                failed[logical_id] = str(error)
+                continue
+            del self.state.pending[logical_id]
         for logical_id in deletion_order(self.resources):
+            if logical_id in failed:
+                continue
             resource = self.resources[logical_id]
             blocked = [
                 other for other in failed if logical_id in self.resources.get(other, resource).depends_on
@@ -574,7 +711,7 @@ class StackDestroyer(_Stack):
         if failed:
             # Keep what is left, so that another destroy-local can finish the job.
             assert self.state is not None
-            self.state.resources = {key: self.resources[key] for key in failed}
+            self.state.resources = {key: self.resources[key] for key in failed if key in self.resources}
             self.session.store.save(self.state)
             reasons = "; ".join(f"{key}: {reason}" for key, reason in failed.items())
             raise DeployError(f"stack {self.name}: DELETE_FAILED: {reasons}")
@@ -586,6 +723,36 @@ class StackDestroyer(_Stack):
             say(f"  assets  {len(self.state.assets)} deleted")
         self.session.store.remove(self.name)
         say(f"Stack {self.name}: DELETE_COMPLETE in {time.monotonic() - started:.1f} s")
+
+    def _settle(self, logical_id: str, pending: PendingRequest) -> None:
+        """A request a deploy-local sent and never saw answered: learn what it made, and delete that.
+
+        Its physical id is in crhelper's pending poll; a running invocation may still make that poll,
+        so it is waited for until the function's timeout.
+        """
+        function = self.function_of(pending.properties)
+        deadline = time.monotonic() + effective_timeout(function) + POLL_SETTLE_GRACE_SECONDS
+        say(f"  {logical_id}: a {pending.request_type} request was in flight; looking for its pending poll")
+        while True:
+            polls = self.caller.pending_polls(function, pending.request_id)
+            if polls or time.monotonic() >= deadline:
+                break
+            time.sleep(1.0)
+        self.caller.drop(polls, function)
+        physical_id = next((poll.physical_id for poll in polls if poll.physical_id), None)
+        previous = self.resources.get(logical_id)
+        if physical_id is None:
+            say(f"  {logical_id}: no pending poll: the request's physical id is unknown", stream=sys.stderr)
+            return
+        if previous is not None and previous.physical_id == physical_id:
+            return
+        made = DeployedResource(
+            pending.resource_type, physical_id, pending.properties, {}, list(pending.depends_on)
+        )
+        if previous is None:
+            self.resources[logical_id] = made  # deleted in its turn below
+        else:
+            self.delete_resource(logical_id, made)  # an Update's new resource, before the previous one
 
 
 # -- ordering --------------------------------------------------------------------------------------
@@ -641,6 +808,10 @@ def _topological(nodes: list[str], needs: Callable[[str], set[str]]) -> list[str
     for node in nodes:
         visit(node, ())
     return order
+
+
+def _placeholder(resource: DeployedResource) -> bool:
+    return resource.physical_id.endswith(":not-emulated")
 
 
 def _replaced(change: _Change) -> bool:

@@ -49,6 +49,13 @@ class Invocation:
     exit_code: int
     timed_out: bool
     seconds: float
+    interrupted: bool = False
+    """Ctrl-C (SIGINT) reached the driver during the invocation: the caller is to cancel its request."""
+
+
+def effective_timeout(function: LambdaFunction) -> float:
+    """The function's Timeout in seconds, or the override tests set."""
+    return float(os.environ.get(TIMEOUT_OVERRIDE_VARIABLE) or function.timeout_seconds)
 
 
 def unzip_code(archive: bytes, target: Path) -> Path:
@@ -85,7 +92,7 @@ class LambdaRunner:
 
     def invoke(self, function: LambdaFunction, event: dict[str, object]) -> Invocation:
         bootstrap, runtime = self._prepare()
-        timeout = float(os.environ.get(TIMEOUT_OVERRIDE_VARIABLE) or function.timeout_seconds)
+        timeout = effective_timeout(function)
         request_id = str(uuid.uuid4())
         # The event holds the ResponseURL: a private file, removed right after the invocation.
         fd, event_path = tempfile.mkstemp(prefix="event-", suffix=".json", dir=self.work_dir)
@@ -102,22 +109,20 @@ class LambdaRunner:
                 text=True,
                 encoding="utf-8",
                 errors="replace",
+                # A session of its own: a Ctrl-C in the driver's terminal does not reach the function,
+                # as nothing a person does to CloudFormation ends a running Lambda invocation.
+                start_new_session=True,
             )
             reader = threading.Thread(target=self._pass_on, args=(process,), daemon=True)
             reader.start()
-            timed_out = False
-            try:
-                # A little grace beyond the deadline: the code's own timer answers first, as in Lambda.
-                process.wait(timeout=timeout + 1.0)
-            except subprocess.TimeoutExpired:
-                timed_out = True
-                process.kill()
-                process.wait()
+            # A little grace beyond the deadline: the code's own timer answers first, as in Lambda.
+            timed_out, interrupted = _wait(process, started + timeout + 1.0, self.echo)
+            if timed_out:
                 self.echo(f"Task timed out after {timeout:.2f} seconds")
             reader.join(timeout=5)
         finally:
             os.unlink(event_path)
-        return Invocation(process.returncode, timed_out, time.monotonic() - started)
+        return Invocation(process.returncode, timed_out, time.monotonic() - started, interrupted)
 
     def redact(self, line: str) -> str:
         for secret in self.secrets():
@@ -181,6 +186,34 @@ class LambdaRunner:
             shutil.copyfile(Path(__file__).with_name("lambda_bootstrap.py"), bootstrap)
             self._runtime_dir, self._bootstrap = runtime, bootstrap
         return self._bootstrap, self._runtime_dir
+
+
+def _wait(process: subprocess.Popen[str], deadline: float, echo: Callable[[str], None]) -> tuple[bool, bool]:
+    """Wait for the invocation until deadline (then kill it): answers (timed out, interrupted).
+
+    A first Ctrl-C lets the invocation run to its end, as in AWS, so that what it started is known
+    (crhelper's pending poll names it); a second one ends it at once.
+    """
+    interrupted = False
+    while True:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            return False, interrupted
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            return True, interrupted
+        except KeyboardInterrupt:
+            if interrupted:
+                process.kill()
+                process.wait()
+                echo("(invocation ended by a second Ctrl-C: what it started may be unknown to the rollback)")
+                return False, True
+            interrupted = True
+            echo(
+                "(Ctrl-C: cancelling once this invocation ends, "
+                f"at most {max(0.0, deadline - time.monotonic()):.0f} s; Ctrl-C again to end it now)"
+            )
 
 
 def _site_packages() -> Path:

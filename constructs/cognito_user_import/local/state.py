@@ -2,6 +2,10 @@
 
 Kept there rather than on disk so that the state lives and dies with the emulator: a second
 deploy-local against the same emulator is an update, and a fresh emulator starts from nothing.
+
+A deployment saves the state after every step (status IN_PROGRESS), and records each custom
+resource request before sending it (`pending`), so that a destroy-local can clean up after a
+deploy-local that was killed, or is still running, however far it got.
 """
 
 from __future__ import annotations
@@ -30,6 +34,25 @@ class DeployedResource:
 
 
 @dataclass
+class PendingRequest:
+    """A custom resource request sent but not answered: its physical id is not known yet."""
+
+    request_type: str
+    """Create or Update."""
+    request_id: str
+    resource_type: str
+    properties: dict[str, Any]
+    depends_on: list[str] = field(default_factory=list)
+
+
+COMPLETE = "COMPLETE"
+IN_PROGRESS = "IN_PROGRESS"
+"""A deploy-local is running, or ended before it could finish (killed, or its rollback interrupted)."""
+ROLLBACK_FAILED = "ROLLBACK_FAILED"
+"""A new stack's rollback could not delete everything: what is left is recorded for destroy-local."""
+
+
+@dataclass
 class StackState:
     stack_name: str
     stack_id: str
@@ -38,6 +61,9 @@ class StackState:
     outputs: dict[str, str] = field(default_factory=dict)
     assets: list[dict[str, str]] = field(default_factory=list)
     """Uploaded file assets: {"bucket": ..., "key": ...}."""
+    status: str = COMPLETE
+    pending: dict[str, PendingRequest] = field(default_factory=dict)
+    """Custom resource requests in flight, by logical id."""
 
     def to_json(self) -> str:
         return json.dumps({"version": STATE_VERSION, **asdict(self)}, indent=1, sort_keys=True)
@@ -55,6 +81,10 @@ class StackState:
             resources=resources,
             outputs=raw.get("outputs", {}),
             assets=raw.get("assets", []),
+            status=raw.get("status", COMPLETE),
+            pending={
+                logical_id: PendingRequest(**value) for logical_id, value in raw.get("pending", {}).items()
+            },
         )
 
 
