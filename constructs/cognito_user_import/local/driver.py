@@ -315,6 +315,26 @@ class _Stack:
     def call_custom(self, request: Request) -> Response:
         return self.caller.call(request, self.function_of(request.properties))
 
+    def pending_physical_id(self, logical_id: str, pending: PendingRequest) -> str | None:
+        """The physical id an unanswered request made, from crhelper's pending poll (then removed).
+
+        An invocation may still be running and make that poll: it is waited for until the function's
+        timeout. None when the request left no poll (it ended some other way, or never got far).
+        """
+        function = self.function_of(pending.properties)
+        deadline = time.monotonic() + effective_timeout(function) + POLL_SETTLE_GRACE_SECONDS
+        say(f"  {logical_id}: a {pending.request_type} request was in flight; looking for its pending poll")
+        while True:
+            polls = self.caller.pending_polls(function, pending.request_id)
+            if polls or time.monotonic() >= deadline:
+                break
+            time.sleep(1.0)
+        self.caller.drop(polls, function)
+        physical_id = next((poll.physical_id for poll in polls if poll.physical_id), None)
+        if physical_id is None:
+            say(f"  {logical_id}: no pending poll: the request's physical id is unknown", stream=sys.stderr)
+        return physical_id
+
     def delete_resource(self, logical_id: str, resource: DeployedResource) -> None:
         """Delete one resource; raises DeployError with the reason when the service or handler refuses."""
         kind = resource.resource_type
@@ -525,13 +545,18 @@ class StackDeployer(_Stack):
             request.request_type, request.request_id, kind, props, depends
         )
         self._checkpoint()
+        # Settled here when the request ends or is cancelled; a second Ctrl-C or a kill leaves it
+        # recorded for the rollback or destroy-local to settle from its pending poll.
         try:
             response = self.call_custom(request)
         except RequestCancelled as cancelled:
+            del self.pending[logical_id]
             self._abandon(logical_id, kind, props, depends, previous, cancelled.physical_id)
             raise DeployCancelled(f"{logical_id} ({kind}): {action} cancelled") from None
-        finally:
-            self.pending.pop(logical_id, None)
+        except DeployError:
+            del self.pending[logical_id]
+            raise
+        del self.pending[logical_id]
         if not response.ok:
             if previous is None and response.physical_id:
                 # CloudFormation deletes what a failed Create reported, in its rollback.
@@ -572,6 +597,23 @@ class StackDeployer(_Stack):
 
     def _roll_back(self) -> str:
         """Undo this run's changes, newest first; answers the outcome a person reads."""
+        for logical_id, pending in list(self.pending.items()):
+            # A request interrupted before it could be cancelled cleanly: what it made is in its poll.
+            try:
+                physical_id = self.pending_physical_id(logical_id, pending)
+            except DeployError as error:
+                say(f"  {logical_id}: {error}", stream=sys.stderr)
+                physical_id = None
+            previous = self.resources.get(logical_id)
+            self._abandon(
+                logical_id,
+                pending.resource_type,
+                pending.properties,
+                pending.depends_on,
+                previous,
+                physical_id,
+            )
+            del self.pending[logical_id]
         if self.changes:
             say(f"  Rolling back {self.name} ...")
         failures = 0
@@ -725,24 +767,10 @@ class StackDestroyer(_Stack):
         say(f"Stack {self.name}: DELETE_COMPLETE in {time.monotonic() - started:.1f} s")
 
     def _settle(self, logical_id: str, pending: PendingRequest) -> None:
-        """A request a deploy-local sent and never saw answered: learn what it made, and delete that.
-
-        Its physical id is in crhelper's pending poll; a running invocation may still make that poll,
-        so it is waited for until the function's timeout.
-        """
-        function = self.function_of(pending.properties)
-        deadline = time.monotonic() + effective_timeout(function) + POLL_SETTLE_GRACE_SECONDS
-        say(f"  {logical_id}: a {pending.request_type} request was in flight; looking for its pending poll")
-        while True:
-            polls = self.caller.pending_polls(function, pending.request_id)
-            if polls or time.monotonic() >= deadline:
-                break
-            time.sleep(1.0)
-        self.caller.drop(polls, function)
-        physical_id = next((poll.physical_id for poll in polls if poll.physical_id), None)
+        """A request a deploy-local sent and never saw answered: learn what it made, and delete that."""
+        physical_id = self.pending_physical_id(logical_id, pending)
         previous = self.resources.get(logical_id)
         if physical_id is None:
-            say(f"  {logical_id}: no pending poll: the request's physical id is unknown", stream=sys.stderr)
             return
         if previous is not None and previous.physical_id == physical_id:
             return
