@@ -19,7 +19,7 @@ install: $(STAMP)
 
 ## Deploy the sample app into a local emulator and show the import job's progress and result.
 demo: $(STAMP)
-	$(BIN)/cognito-user-import deploy-local
+	$(BIN)/cognito-user-import deploy-local --show-users 8
 
 ## Lint, type-check and run every test.
 test: lint

@@ -27,6 +27,13 @@ def build_parser() -> argparse.ArgumentParser:
             help="URL of a running emulator (default: start one for this run and stop it afterwards)",
         )
         sub.add_argument("--app-dir", default=".", help="folder of the CDK app (default: the current folder)")
+    commands.choices["deploy-local"].add_argument(
+        "--show-users",
+        type=int,
+        default=0,
+        metavar="N",
+        help="afterwards, list N usernames and the user counts by status of each user pool (default: 0)",
+    )
 
     validate = commands.add_parser(
         "validate",
@@ -57,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "deploy-local":
         from cognito_user_import.local.driver import deploy_local
 
-        return deploy_local(app_dir=args.app_dir, endpoint=args.endpoint)
+        return deploy_local(app_dir=args.app_dir, endpoint=args.endpoint, show_users=args.show_users)
     if args.command == "destroy-local":
         from cognito_user_import.local.driver import destroy_local
 

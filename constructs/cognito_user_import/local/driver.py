@@ -31,6 +31,7 @@ from .assembly import AssemblyError, StackArtifact, read_assembly, synthesize
 from .custom_resource import CustomResourceCaller, Request, RequestCancelled, Response, ResponseServer
 from .intrinsics import IntrinsicError, Resolver, StackContext, evaluate_conditions, references, stringify
 from .invoke import LambdaFunction, LambdaRunner, effective_timeout, unzip_code
+from .pool_report import describe_users
 from .resources import (
     PROVISIONERS,
     SILENTLY_SKIPPED,
@@ -66,8 +67,11 @@ class DeployCancelled(DeployError):
     """A person cancelled the deployment (Ctrl-C); what it made was rolled back."""
 
 
-def deploy_local(app_dir: str, endpoint: str | None) -> int:
-    """Synthesize the app in app_dir and deploy every stack into the emulator. Returns the exit code."""
+def deploy_local(app_dir: str, endpoint: str | None, show_users: int = 0) -> int:
+    """Synthesize the app in app_dir and deploy every stack into the emulator. Returns the exit code.
+
+    show_users > 0 lists that many usernames (and the counts by status) of each user pool afterwards.
+    """
     started = time.monotonic()
     app = Path(app_dir).resolve()
     try:
@@ -76,6 +80,8 @@ def deploy_local(app_dir: str, endpoint: str | None) -> int:
         with _session(endpoint) as session:
             for stack in stacks:
                 StackDeployer(session, stack).deploy()
+                if show_users > 0:
+                    _show_users(session, stack.name, show_users)
     except DeployCancelled as cancelled:
         say(f"deploy-local CANCELLED: {cancelled}", stream=sys.stderr)
         return CANCELLED_EXIT_CODE
@@ -112,6 +118,14 @@ def destroy_local(app_dir: str, endpoint: str | None) -> int:
         return 1
     say(f"destroy-local: done in {time.monotonic() - started:.1f} s")
     return 0
+
+
+def _show_users(session: Session, stack_name: str, show: int) -> None:
+    state = session.store.load(stack_name)
+    for resource in state.resources.values() if state else []:
+        if resource.resource_type == "AWS::Cognito::UserPool":
+            for line in describe_users(session.client("cognito-idp"), resource.physical_id, show=show):
+                say(line)
 
 
 def say(message: str, *, stream: Any = None) -> None:
