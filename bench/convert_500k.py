@@ -178,15 +178,18 @@ def _child(mode: str, path: Path, work: Path, repeats: int) -> dict[str, Any]:
         return result
     if mode == "existing":
         # Not a target: the handler's Create into a pool that already holds every user of the file.
-        # It keeps ExistingUsernames.load's set of the pool's names (one str per user, as parsed
-        # from ListUsers) beside the conversion. The names are made here rather than listed.
+        # It keeps ExistingUsernames.load's index of the pool's names (64-bit hashes, as built from
+        # ListUsers) beside the conversion. The names are made here rather than listed.
         import tracemalloc
 
+        from cognito_user_import_handler.csv_dialect import UsernameIndex
         from cognito_user_import_handler.existing_users import ExistingUsernames
 
         tracemalloc.start()
-        names = {"".join(("user", f"{i:07d}")) for i in range(repeats)}
-        existing = ExistingUsernames(names, case_sensitive=True)
+        names = UsernameIndex()
+        for i in range(repeats):
+            names.add(f"user{i:07d}", 0)
+        existing = ExistingUsernames(names, str)
         names_bytes, _ = tracemalloc.get_traced_memory()
         result = _convert_once(path, work, keep=lambda name: name not in existing)
         _, peak = tracemalloc.get_traced_memory()

@@ -83,11 +83,11 @@ def run(emulator: object, *, quick: bool = False) -> list[Measurement]:
         properties = world.put_source(seed)
         handler = cold_handler()
         invoked_at = time.time()
-        handler(world.create_event(properties), LambdaContext(900.0))
+        handler(world.event("Create", properties), LambdaContext(900.0))
         returned_at = time.time()
-        if not world.collector.responses:
+        if not world.responses.responses:
             raise RuntimeError("the handler sent no response")
-        arrived_at, body = world.collector.responses[-1]
+        arrived_at, body = world.responses.arrivals[-1], world.responses.responses[-1]
         jobs_after = len(world.jobs())
     finally:
         world.close()

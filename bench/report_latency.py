@@ -36,17 +36,17 @@ def run(emulator: object, *, quick: bool = False) -> list[Measurement]:
         try:
             properties = world.put_source(user_rows(USERS))
             handler = cold_handler()
-            handler(world.create_event(properties), LambdaContext(900.0))
-            if not world.collector.arrived.wait(30):
+            handler(world.event("Create", properties), LambdaContext(900.0))
+            if not world.responses.arrived.wait(30):
                 raise RuntimeError("the handler sent no response")
-            arrived_at, body = world.collector.responses[-1]
+            arrived_at, body = world.responses.arrivals[-1], world.responses.responses[-1]
             if body["Status"] != "SUCCESS":
                 raise RuntimeError(f"the import did not succeed: {body.get('Reason')}")
             job_id = body["PhysicalResourceId"]
             job = world.client("cognito-idp").describe_user_import_job(UserPoolId=world.pool_id, JobId=job_id)
             completed = job["UserImportJob"]["CompletionDate"].timestamp()
             latencies.append(arrived_at - completed)
-            if len(world.collector.responses) != 1:
+            if len(world.responses.responses) != 1:
                 raise RuntimeError("the handler answered more than once")
         finally:
             world.close()

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 import pytest
 
 from cognito_user_import.emulator import Emulator
+from cognito_user_import.emulator.handler_world import create_world
 from cognito_user_import_handler import index
 from cognito_user_import_handler.clients import AwsClients
 from cognito_user_import_handler.service import ImportService
 
-from cfn_harness import Deployment, create_world
+from cfn_harness import Deployment
 
 
 @pytest.fixture
@@ -23,6 +24,6 @@ def deployment(emulator: Emulator) -> Iterator[Deployment]:
     index._resource = None
     # Polling faster than the production 2 s keeps the suite short; the waiting logic is the same.
     index._service = ImportService(AwsClients(), poll_seconds=0.5)
-    world = create_world(emulator)
-    yield world
-    world.responses.close()
+    world = create_world(emulator.url)
+    yield Deployment(world)
+    world.close()

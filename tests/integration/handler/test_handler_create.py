@@ -40,7 +40,7 @@ def test_create_imports_users_and_reports_the_figures(deployment: Deployment) ->
     assert {user["status"] for user in users.values()} == {"RESET_REQUIRED"}
     # Finished within the first invocation: nothing scheduled, nothing left behind.
     assert deployment.invocations == 1
-    assert deployment.scheduled_rules() == []
+    assert deployment.scheduled_inputs() == []
 
 
 def test_a_job_that_ends_failed_fails_the_deployment_naming_the_job(
@@ -120,7 +120,7 @@ def test_a_job_longer_than_one_invocation_finishes_through_scheduled_polls(
         "CompletionMessage",
     }
     assert deployment.invocations >= 2
-    assert deployment.scheduled_rules() == []
+    assert deployment.scheduled_inputs() == []
     assert deployment.permissions() == []
 
 
@@ -133,7 +133,7 @@ def test_a_logical_id_of_200_characters_still_polls(deployment: Deployment, emul
 
     assert response["Status"] == "SUCCESS", response["Reason"]
     assert deployment.invocations >= 2
-    assert deployment.scheduled_rules() == []
+    assert deployment.scheduled_inputs() == []
 
 
 def test_the_deadline_stops_the_job_and_fails_clearly(deployment: Deployment, emulator: Emulator) -> None:
