@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from bench._result import Measurement
+from cognito_user_import.emulator.handler_world import POOL_SCHEMA
 
 NAME = "convert_500k"
 USERS = 500_000
@@ -59,24 +60,8 @@ DESCRIBED_POOL: dict[str, Any] = {
     "AutoVerifiedAttributes": ["email"],
     "SchemaAttributes": [
         {"Name": "email", "AttributeDataType": "String", "Mutable": True, "Required": True},
-        {
-            "Name": "custom:tenant",
-            "AttributeDataType": "String",
-            "Mutable": True,
-            "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "64"},
-        },
-        {
-            "Name": "custom:plan",
-            "AttributeDataType": "String",
-            "Mutable": True,
-            "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "32"},
-        },
-        {
-            "Name": "custom:seats",
-            "AttributeDataType": "Number",
-            "Mutable": True,
-            "NumberAttributeConstraints": {"MinValue": "1", "MaxValue": "10000"},
-        },
+        # As DescribeUserPool answers for the handler world's pool: custom attributes are prefixed.
+        *({**attribute, "Name": f"custom:{attribute['Name']}"} for attribute in POOL_SCHEMA),
     ],
 }
 

@@ -12,6 +12,8 @@ import json
 import secrets
 import string
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -150,11 +152,8 @@ class UserPool:
         return self._provisioned(env, current.physical_id)
 
     def delete(self, env: Environment, physical_id: str, props: dict[str, Any]) -> None:
-        try:
+        with _already_gone_is_fine("ResourceNotFoundException"):
             env.client("cognito-idp").delete_user_pool(UserPoolId=physical_id)
-        except ClientError as error:
-            if _code(error) != "ResourceNotFoundException":
-                raise
 
     @staticmethod
     def _provisioned(env: Environment, pool_id: str) -> Provisioned:
@@ -202,15 +201,12 @@ class Role:
 
     def delete(self, env: Environment, physical_id: str, props: dict[str, Any]) -> None:
         iam = env.client("iam")
-        try:
+        with _already_gone_is_fine("NoSuchEntity"):
             for name in iam.list_role_policies(RoleName=physical_id)["PolicyNames"]:
                 iam.delete_role_policy(RoleName=physical_id, PolicyName=name)
             for attached in iam.list_attached_role_policies(RoleName=physical_id)["AttachedPolicies"]:
                 iam.detach_role_policy(RoleName=physical_id, PolicyArn=attached["PolicyArn"])
             iam.delete_role(RoleName=physical_id)
-        except ClientError as error:
-            if _code(error) != "NoSuchEntity":
-                raise
 
     @staticmethod
     def _apply_policies(iam: Any, role: str, props: dict[str, Any], old: dict[str, Any]) -> None:
@@ -274,11 +270,8 @@ class Policy:
             + [(iam.delete_group_policy, {"GroupName": group}) for group in props.get("Groups", [])]
         )
         for call, owner in calls:
-            try:
+            with _already_gone_is_fine("NoSuchEntity"):
                 call(PolicyName=name, **owner)
-            except ClientError as error:
-                if _code(error) != "NoSuchEntity":
-                    raise
 
 
 class Function:
@@ -326,11 +319,8 @@ class Function:
         return current
 
     def delete(self, env: Environment, physical_id: str, props: dict[str, Any]) -> None:
-        try:
+        with _already_gone_is_fine("ResourceNotFoundException"):
             env.client("lambda").delete_function(FunctionName=physical_id)
-        except ClientError as error:
-            if _code(error) != "ResourceNotFoundException":
-                raise
 
     @staticmethod
     def _code(props: dict[str, Any]) -> dict[str, Any]:
@@ -370,13 +360,10 @@ class Permission:
         return self.create(env, logical_id, props)
 
     def delete(self, env: Environment, physical_id: str, props: dict[str, Any]) -> None:
-        try:
+        with _already_gone_is_fine("ResourceNotFoundException"):
             env.client("lambda").remove_permission(
                 FunctionName=props["FunctionName"], StatementId=physical_id
             )
-        except ClientError as error:
-            if _code(error) != "ResourceNotFoundException":
-                raise
 
 
 class LogGroup:
@@ -406,11 +393,8 @@ class LogGroup:
         return current
 
     def delete(self, env: Environment, physical_id: str, props: dict[str, Any]) -> None:
-        try:
+        with _already_gone_is_fine("ResourceNotFoundException"):
             env.client("logs").delete_log_group(logGroupName=physical_id)
-        except ClientError as error:
-            if _code(error) != "ResourceNotFoundException":
-                raise
 
 
 class Bucket:
@@ -440,13 +424,10 @@ class Bucket:
 
     def delete(self, env: Environment, physical_id: str, props: dict[str, Any]) -> None:
         s3 = env.client("s3")
-        try:
+        with _already_gone_is_fine("NoSuchBucket"):
             for item in s3.list_objects_v2(Bucket=physical_id).get("Contents", []):
                 s3.delete_object(Bucket=physical_id, Key=item["Key"])
             s3.delete_bucket(Bucket=physical_id)
-        except ClientError as error:
-            if _code(error) != "NoSuchBucket":
-                raise
 
 
 PROVISIONERS: dict[str, Provisioner] = {
@@ -468,3 +449,13 @@ def is_custom_resource(resource_type: str) -> bool:
 
 def _code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
+
+
+@contextmanager
+def _already_gone_is_fine(code: str) -> Iterator[None]:
+    """Deleting what is already gone succeeds, as it does in CloudFormation."""
+    try:
+        yield
+    except ClientError as error:
+        if _code(error) != code:
+            raise
