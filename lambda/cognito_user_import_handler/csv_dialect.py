@@ -519,21 +519,22 @@ def _split_line(text: str) -> list[str]:
     return [v.replace("\\,", ",") for v in _UNESCAPED_COMMA.split(text)] if text else []
 
 
+def _line_values(source: BinaryIO | ByteSource) -> Iterator[tuple[int, list[str]]]:
+    """(physical line number, values) of each line, the header first; a BOM is dropped."""
+    for number, raw in enumerate(binary_lines(source), 1):
+        yield number, _split_line((raw.removeprefix(BOM) if number == 1 else raw).decode("utf-8", "replace"))
+
+
+def _header_names(values: list[str]) -> list[str]:
+    return [ALIASES.get(v.strip(), v.strip()) for v in values]
+
+
 def read_cognito_rows(source: BinaryIO | ByteSource) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, {column: value}) for each user of a file in Cognito's dialect (or a quote-free
     ordinary CSV). Blank lines are skipped but counted; the header is line 1."""
-    lines = enumerate(binary_lines(source), 1)
-    header: list[str] | None = None
-    for number, raw in lines:
-        text = (
-            raw.removeprefix(BOM).decode("utf-8", "replace")
-            if number == 1
-            else raw.decode("utf-8", "replace")
-        )
-        values = _split_line(text)
-        if header is None:
-            header = [ALIASES.get(v.strip(), v.strip()) for v in values]
-            continue
+    lines = _line_values(source)
+    header = _header_names(next(lines, (0, []))[1])
+    for number, values in lines:
         if values:
             yield number, dict(zip(header, values, strict=False))
 
@@ -543,20 +544,11 @@ def iter_usernames(source: BinaryIO | ByteSource) -> Iterator[tuple[int, str]]:
 
     Lines are physical lines (header 1); an ordinary CSV's quoted values must not span lines.
     """
-    lines = enumerate(binary_lines(source), 1)
-    column: int | None = None
-    for number, raw in lines:
-        text = (
-            raw.removeprefix(BOM).decode("utf-8", "replace")
-            if number == 1
-            else raw.decode("utf-8", "replace")
-        )
-        values = _split_line(text)
-        if column is None:
-            names = [ALIASES.get(v.strip(), v.strip()) for v in values]
-            if USERNAME not in names:
-                raise ValueError(f"the header has no {USERNAME} column")
-            column = names.index(USERNAME)
-            continue
+    lines = _line_values(source)
+    names = _header_names(next(lines, (0, []))[1])
+    if USERNAME not in names:
+        raise ValueError(f"the header has no {USERNAME} column")
+    column = names.index(USERNAME)
+    for number, values in lines:
         if len(values) > column:
             yield number, values[column].strip(" \t")
