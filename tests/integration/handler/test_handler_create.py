@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import logging
+import tempfile
+from typing import Any
 
 import pytest
 
 from cognito_user_import.emulator import Emulator
+from cognito_user_import.emulator.handler_world import create_world
+from cognito_user_import_handler.csv_dialect import convert
+from cognito_user_import_handler.csv_rules import PoolSchema
+from cognito_user_import_handler.upload import upload_csv
 
 from cfn_harness import Deployment
 
@@ -167,3 +174,38 @@ def test_no_log_record_holds_user_data_or_secret_urls(
         assert value not in logged
     assert "secret-signature" not in logged  # the ResponseURL's signature
     assert "X-Amz-Signature" not in logged and "X-Amz-Credential" not in logged  # the pre-signed upload URL
+
+
+def test_a_job_already_active_in_the_account_is_waited_for(
+    deployment: Deployment, emulator: Emulator
+) -> None:
+    # Someone else's import runs in the account (Cognito allows one active job per account).
+    other = create_world(emulator.url, pool_name="other-pool")
+    cognito = deployment.client("cognito-idp")
+    emulator.settings.min_run_seconds = 4.0
+    job = cognito.create_user_import_job(
+        JobName="elsewhere", UserPoolId=other.pool_id, CloudWatchLogsRoleArn=other.logs_role_arn
+    )["UserImportJob"]
+    upload_csv(job["PreSignedUrl"], _cognito_dialect(cognito, other.pool_id, USERS_CSV))
+    cognito.start_user_import_job(UserPoolId=other.pool_id, JobId=job["JobId"])
+    emulator.settings.min_run_seconds = 0.3
+
+    response = deployment.send("Create", deployment.put_source(USERS_CSV))
+
+    assert response["Status"] == "SUCCESS", response["Reason"]
+    theirs = cognito.describe_user_import_job(UserPoolId=other.pool_id, JobId=job["JobId"])["UserImportJob"]
+    ours = deployment.jobs()[0]
+    assert theirs["Status"] == "Succeeded"
+    assert ours["StartDate"] >= theirs["CompletionDate"]
+    other.close()
+
+
+def _cognito_dialect(cognito: Any, pool_id: str, csv_text: str) -> str:
+    """The file as the handler would upload it, for a job started by hand."""
+    pool = cognito.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    schema = PoolSchema.from_describe_user_pool(pool, cognito.get_csv_header(UserPoolId=pool_id)["CSVHeader"])
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8", newline="") as sink:
+        convert(
+            io.BytesIO(csv_text.encode()), sink, schema=schema, file_name="users.csv"
+        ).raise_for_problems()
+    return sink.name
