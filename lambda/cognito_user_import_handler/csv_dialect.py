@@ -40,6 +40,7 @@ from cognito_user_import_handler.csv_rules import (
     ValidationError,
     check_standard_length,
     check_username,
+    edge_whitespace_message,
     is_secret,
     plan_columns,
     unreadable_message,
@@ -354,6 +355,8 @@ def convert(
                     or "\n\t" in joined
                     or joined[:1] in _EDGE
                     or joined[-1:] in _EDGE
+                    # control characters and Unicode spaces (rare): inspected for where they stand
+                    or not "".join(row).isprintable()
                 ):
                     unreadable = _trim_and_inspect(row, plan.unknown)
                     joined = "\n".join(row)
@@ -493,6 +496,8 @@ def _trim_and_inspect(row: list[str], skip: set[int]) -> list[tuple[int, str]]:
         value = row[i] = value.strip(" \t")
         if i not in skip:
             message = unreadable_message(value)
+            if message is None and value and (value[0].isspace() or value[-1].isspace()):
+                message = edge_whitespace_message(value)
             if message is not None:
                 found.append((i, message))
     return found

@@ -567,9 +567,29 @@ def plan_columns(schema: PoolSchema, header: Sequence[str]) -> ColumnPlan:
     )
 
 
+# One search a value: the characters above, and control characters, which Cognito may trim or
+# mangle as whitespace (Python's own str.strip() drops \x1c-\x1f) so the value would not arrive as written.
+_UNREADABLE_CHARS = re.compile(r'["\\\r\n\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
+
+
+def edge_whitespace_message(value: str) -> str:
+    """For a value that starts or ends with whitespace other than a space or a tab."""
+    char = value[0] if value[0].isspace() else value[-1]
+    return (
+        f"starts or ends with the whitespace character U+{ord(char):04X}; Cognito trims values and "
+        "whether it trims this one is unconfirmed, so remove it"
+    )
+
+
 def unreadable_message(value: str) -> str | None:
     """Why a value cannot go into Cognito's CSV, or None."""
-    for char, name in UNREADABLE.items():
-        if char in value:
-            return f"contains {name}; {UNREADABLE_WHY}"
-    return None
+    found = _UNREADABLE_CHARS.search(value)
+    if found is None:
+        return None
+    char = found.group()
+    if char in UNREADABLE:
+        return f"contains {UNREADABLE[char]}; {UNREADABLE_WHY}"
+    return (
+        f"contains the control character U+{ord(char):04X}; Cognito may drop or change it, "
+        "so values cannot contain control characters"
+    )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
 import pytest
 
 from cognito_user_import_handler import csv_rules
+from cognito_user_import_handler.csv_dialect import convert
 from cognito_user_import_handler.csv_rules import (
     MFA_ENABLED,
     STANDARD_ATTRIBUTES,
@@ -23,6 +25,7 @@ from cognito_user_import_handler.csv_rules import (
     check_username,
     custom_check,
     plan_columns,
+    unreadable_message,
 )
 
 POOL: dict[str, Any] = {
@@ -193,3 +196,25 @@ def test_limits_are_cognitos() -> None:
     assert csv_rules.MAX_ROW_CHARS == 16_000
     assert csv_rules.MAX_USERS == 500_000
     assert csv_rules.MAX_FILE_BYTES == 100_000_000
+
+
+def test_control_characters_in_values_are_refused_with_their_code_point() -> None:
+    assert unreadable_message("Ana\x1fMaria") == (
+        "contains the control character U+001F; Cognito may drop or change it, "
+        "so values cannot contain control characters"
+    )
+    assert unreadable_message("tab\tinside") is None
+
+
+def test_values_edged_with_other_whitespace_are_refused() -> None:
+    out = io.StringIO()
+    source = io.BytesIO(
+        "cognito:username,email,email_verified,name\nana,ana@example.com,true,Ana\u00a0\n".encode()
+    )
+
+    result = convert(source, out, schema=PoolSchema.generic(), file_name="users.csv")
+
+    assert [str(problem) for problem in result.problems] == [
+        "users.csv:2 (ana): column name: value 'Ana\\xa0' starts or ends with the whitespace character"
+        " U+00A0; Cognito trims values and whether it trims this one is unconfirmed, so remove it"
+    ]
