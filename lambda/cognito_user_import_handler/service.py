@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import tempfile
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -22,6 +23,9 @@ from .properties import ExistingUsers, ImportProperties
 from .report import FailingRow, Figures, ImportFailed, failure_reason
 from .source_diff import SourceDiff, diff_sources
 from .upload import upload_csv
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp.type_defs import UserImportJobTypeTypeDef
 
 logger = logging.getLogger(__name__)
 
@@ -218,11 +222,21 @@ class ImportService:
         if job is None:
             logger.info("Import job %s is still running; scheduled polling takes over", job_id)
             return Outcome(job_id, poll_state=state)
+        try:
+            return self._answer(props, job, state)
+        finally:
+            # The converted file (up to 100 MB) is needed no longer: /tmp is shared by warm invocations.
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(uploaded_file_path(job_id))
+
+    def _answer(
+        self, props: ImportProperties, job: UserImportJobTypeTypeDef, state: dict[str, Any]
+    ) -> Outcome:
         figures = Figures.from_job(job, skipped_before_job=int(state.get("SkippedBeforeJob", 0)))
         if figures.status == "Succeeded" and figures.failed <= props.max_failed_users:
-            logger.info("Import job %s succeeded: %s", job_id, figures.summary())
-            return Outcome(job_id, figures)
-        rows = self.failing_rows(props, job_id, str(state.get("PoolName", "")))
+            logger.info("Import job %s succeeded: %s", figures.job_id, figures.summary())
+            return Outcome(figures.job_id, figures)
+        rows = self.failing_rows(props, figures.job_id, str(state.get("PoolName", "")))
         for row in rows:
             logger.error("Failed row: %s", row)
         reason = failure_reason(
@@ -232,7 +246,7 @@ class ImportService:
             failing_rows=rows,
             max_failed_users=props.max_failed_users,
         )
-        raise ImportFailed(reason, job_id=job_id)
+        raise ImportFailed(reason, job_id=figures.job_id)
 
     def failing_rows(self, props: ImportProperties, job_id: str, pool_name: str) -> list[FailingRow]:
         """The job's FAILED rows, mapped from the uploaded file's lines to usernames and source lines."""
@@ -241,11 +255,12 @@ class ImportService:
         if not failed:
             return []
         offset = 2 - first_data_line(results)  # make line numbers count the header as line 1
+        wanted = {r.line + offset for r in failed}
         uploaded: dict[int, str] = {}
         path = uploaded_file_path(job_id)
         if os.path.exists(path):  # a later poll may run in another container without it
             with open(path, "rb") as handle:
-                uploaded = dict(iter_usernames(handle))
+                uploaded = {line: name for line, name in iter_usernames(handle) if line in wanted}
         usernames = {r.line: uploaded.get(r.line + offset) for r in failed}
         source_lines = self._source_lines({name for name in usernames.values() if name}, props)
         return [
