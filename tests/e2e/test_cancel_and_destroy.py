@@ -101,7 +101,7 @@ def test_destroy_after_a_killed_deploy_stops_the_running_job(
     deploy.process.kill()  # no rollback: the stack's state says what it made, the request in flight too
     deploy.finish(timeout=10)
 
-    run = sample_app.cli("destroy-local", "--endpoint", slow_emulator.url, timeout=60)
+    run = sample_app.cli("destroy-local", "--endpoint", slow_emulator.url, timeout=180)
 
     assert run.exit_code == 0, run.output
     assert "did not finish" in run.output
