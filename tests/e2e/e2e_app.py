@@ -54,9 +54,14 @@ class SampleApp:
         return Run(completed.returncode, completed.stdout)
 
     def start_cli(self, *args: str) -> RunningCli:
-        """The CLI as a background process, its output collected as it comes."""
+        """The CLI as a background process, its output collected as it comes.
+
+        Ctrl-C is restored first: a suite started in the background by a non-interactive shell (as CI
+        may be) hands its children SIGINT ignored, and Python then never raises KeyboardInterrupt,
+        whereas the tests send SIGINT as a person's Ctrl-C in a terminal would.
+        """
         process = subprocess.Popen(
-            [sys.executable, "-m", "cognito_user_import.cli", *args],
+            [sys.executable, "-c", _WITH_CTRL_C, *args],
             cwd=self.folder,
             env=_cli_environment(),
             stdout=subprocess.PIPE,
@@ -93,6 +98,12 @@ class RunningCli:
             raise
         self._reader.join(timeout=5)
         return Run(exit_code, self.output)
+
+
+_WITH_CTRL_C = (
+    "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "runpy.run_module('cognito_user_import.cli', run_name='__main__', alter_sys=True)"
+)
 
 
 def _cli_environment() -> dict[str, str]:
