@@ -100,17 +100,15 @@ class ImportResource(CfnResource):
     def _wrap_function(self, func: Any) -> None:
         try:
             self.PhysicalResourceId = func(self._event, self._context) if func else ""
+        except ImportFailed as error:
+            logger.error("%s", error)
+            if error.job_id and self.RequestType == "Create":
+                # CloudFormation's Delete after a failed Create then reaches (and stops) the job.
+                self.PhysicalResourceId = error.job_id
+            self.Reason, self.Status = str(error), "FAILED"
         except Exception as error:
-            if isinstance(error, ImportFailed):
-                logger.error("%s", error)
-                if error.job_id and self.RequestType == "Create":
-                    self.PhysicalResourceId = error.job_id
-            else:
-                logger.error("Unexpected error", exc_info=True)
-            self.Reason = (
-                str(error) if isinstance(error, ImportFailed) else f"{type(error).__name__}: {error}"
-            )
-            self.Status = "FAILED"
+            logger.error("Unexpected error", exc_info=True)
+            self.Reason, self.Status = f"{type(error).__name__}: {error}", "FAILED"
 
     def _put_rule(self) -> str:
         schedule_unit = "minute" if self._polling_interval == 1 else "minutes"
