@@ -35,14 +35,12 @@ class LookedUpUsernames:
         self._cognito = cognito
         self._pool_id = str(user_pool["Id"])
         self._attributes = ["username", *sorted(alias_attributes(user_pool))]
-        self.lookups = 0
 
     def __contains__(self, username: object) -> bool:
         if not isinstance(username, str):
             return False
         quoted = username.replace("\\", "\\\\").replace('"', '\\"')
         for attribute in self._attributes:
-            self.lookups += 1
             page = self._cognito.list_users(
                 UserPoolId=self._pool_id, Filter=f'{attribute} = "{quoted}"', Limit=1
             )
