@@ -42,6 +42,12 @@ class ImportProperties:
     max_failed_users: int = 0
     remove_users_on_delete: bool = False
     password_hashing_algorithm: str | None = None
+    source_version: str | None = None
+    """An S3 object version of the source (``UserCsv.from_bucket(..., version=...)``); None reads the latest."""
+    quota_share: float = 0.5
+    """The share (0 < share <= 1) of each Cognito request-rate quota this resource may use."""
+    ledger_bucket: str | None = None
+    """The stack's import ledger bucket (what each resource applied and imported); None: no ledger."""
 
     @classmethod
     def from_event(cls, properties: Mapping[str, Any]) -> ImportProperties:
@@ -68,6 +74,22 @@ class ImportProperties:
                 raise PropertyError(f"property {name} must be 'true' or 'false', got {raw!r}")
             return raw == "true"
 
+        def optional(name: str) -> str | None:
+            value = properties.get(name)
+            return None if value is None or str(value) == "" else str(value)
+
+        def share(name: str, default: float) -> float:
+            raw = optional(name)
+            if raw is None:
+                return default
+            try:
+                value = float(raw)
+            except ValueError:
+                value = -1.0
+            if not 0 < value <= 1:
+                raise PropertyError(f"property {name} must be a number with 0 < share <= 1, got {raw!r}")
+            return value
+
         existing = str(properties.get("ExistingUsers", ExistingUsers.SKIP.value))
         try:
             existing_users = ExistingUsers(existing)
@@ -91,9 +113,10 @@ class ImportProperties:
             existing_users=existing_users,
             max_failed_users=integer("MaxFailedUsers", 0),
             remove_users_on_delete=boolean("RemoveUsersOnDelete"),
-            password_hashing_algorithm=str(properties["PasswordHashingAlgorithm"])
-            if properties.get("PasswordHashingAlgorithm")
-            else None,
+            password_hashing_algorithm=optional("PasswordHashingAlgorithm"),
+            source_version=optional("SourceVersion"),
+            quota_share=share("QuotaShare", 0.5),
+            ledger_bucket=optional("LedgerBucket"),
         )
 
     def to_properties(self) -> dict[str, str]:
@@ -111,6 +134,9 @@ class ImportProperties:
             "max_failed_users": "MaxFailedUsers",
             "remove_users_on_delete": "RemoveUsersOnDelete",
             "password_hashing_algorithm": "PasswordHashingAlgorithm",
+            "source_version": "SourceVersion",
+            "quota_share": "QuotaShare",
+            "ledger_bucket": "LedgerBucket",
         }
         out: dict[str, str] = {}
         for field in fields(self):
