@@ -7,20 +7,24 @@ import hashlib
 import inspect
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from aws_cdk import Token
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 
+from cognito_user_import import prop_checks as checks
 from cognito_user_import_handler.users import UserRecord, render_users
 from constructs import Construct
 
 #: Characters IAM reads as wildcards in a resource ARN: a key holding one would widen the handler's grant.
 _IAM_WILDCARDS = ("*", "?")
+#: An S3 version id is at most 1,024 bytes (S3 API reference, VersionId).
+_VERSION_ID_MAX = 1024
 
 
 @dataclass(frozen=True)
@@ -39,42 +43,67 @@ class UserCsvConfig:
     """The file to validate at synth time, or None when it is only known at deploy time."""
     encryption_key: kms.IKey | None = None
     """The bucket's KMS key, which the handler must be allowed to decrypt with, if any."""
+    object_version: str | None = None
+    """The S3 version id to read (``from_bucket(..., version=...)``); None reads the latest version."""
+
+    @property
+    def read_actions(self) -> tuple[str, ...]:
+        """What the handler needs on ``object_arn``: reading one version takes ``s3:GetObjectVersion``."""
+        if self.object_version is None:
+            return ("s3:GetObject",)
+        return ("s3:GetObject", "s3:GetObjectVersion")
 
 
 class UserCsv(abc.ABC):
     """The users a UserImport imports: a CSV file with Cognito's columns (see FACTS.md, "The CSV")."""
 
     @staticmethod
-    def from_file(path: str) -> UserCsv:
+    def from_file(path: str | os.PathLike[str]) -> UserCsv:
         """A local CSV file, uploaded as an S3 asset and validated at synth time.
 
-        :param path: the file, relative to the current folder (where ``cdk`` runs the app) or absolute.
+        :param path: the file (a str or ``pathlib.Path``), relative to the current folder (where ``cdk``
+            runs the app) or absolute.
         """
         return _FileCsv(path)
 
     @staticmethod
-    def from_users(users: Sequence[UserRecord]) -> UserCsv:
+    def from_users(users: Iterable[UserRecord]) -> UserCsv:
         """Users written in Python, rendered to Cognito's CSV at synth time, validated, and uploaded as an
         S3 asset. Messages name the file that called this method, as ``app.py (from_users)``.
 
-        :param users: the records; at least one.
+        :param users: the records (a list or other iterable of ``UserRecord``); at least one.
         """
+        records = _checked_records(users)
         caller = inspect.currentframe()
         filename = caller.f_back.f_code.co_filename if caller and caller.f_back else "<app>"
-        return _RecordsCsv(list(users), f"{Path(filename).name} (from_users)")
+        return _RecordsCsv(records, f"{Path(filename).name} (from_users)")
 
     @staticmethod
     def from_bucket(bucket: s3.IBucket, key: str, *, version: str | None = None) -> UserCsv:
         """An object already in S3, read by the handler at deploy time (and checked only then). The handler,
-        and nothing else, gets ``s3:GetObject`` on exactly that object (and ``kms:Decrypt`` on the bucket's
-        key when the bucket has one).
+        and nothing else, gets ``s3:GetObject`` on exactly that object (plus ``s3:GetObjectVersion`` with
+        ``version``, and ``kms:Decrypt`` on the bucket's key when the bucket has one).
 
-        :param bucket: the bucket holding the file.
+        CloudFormation calls the handler only when the resource's properties change. Without ``version``
+        the properties name only the bucket and key, so a new upload under the same key is not seen: it is
+        imported only once ``version`` is given (or changed), or ``key`` changes.
+
+        :param bucket: the bucket holding the file (an ``s3.IBucket``, e.g. ``s3.Bucket.from_bucket_name``).
         :param key: the object's key, without IAM wildcard characters (``*``, ``?``).
-        :param version: any text that changes when the object's content does (its version id, an ETag, a
-            date). A change makes the next deployment import the file again. Default: ``s3://bucket/key``,
-            so uploading new content under the same key is not imported until ``key`` or ``version`` changes.
+        :param version: the S3 version id of the object to import (the bucket must be versioned), sent
+            as the resource property ``SourceVersion``. A new version id changes the resource, so the next
+            deployment imports that version (an Update that sees the source as changed). Default: None,
+            the latest version at the time the handler runs.
         """
+        checks.require_interface(
+            "UserCsv.from_bucket",
+            "bucket",
+            bucket,
+            s3.IBucket,
+            "an s3.IBucket (an s3.Bucket, or s3.Bucket.from_bucket_name(scope, id, name))",
+        )
+        checks.require_str("UserCsv.from_bucket", "key", key)
+        checks.require_str("UserCsv.from_bucket", "version", version, optional=True)
         return _BucketCsv(bucket, key, version)
 
     @abc.abstractmethod
@@ -103,9 +132,29 @@ def _asset_config(scope: Construct, path: Path, source_name: str) -> UserCsvConf
     )
 
 
+def _checked_records(users: Any) -> list[UserRecord]:
+    """The records as a list; TypeError naming the first value that is not a UserRecord."""
+    owner = "UserCsv.from_users"
+    if isinstance(users, str | bytes | Mapping | UserRecord) or not isinstance(users, Iterable):
+        raise TypeError(f"{owner}: users must be a list of UserRecord, got {checks.shown(users)}")
+    records = list(users)
+    for index, record in enumerate(records):
+        checks.require_instance(
+            owner,
+            f"users[{index}]",
+            record,
+            UserRecord,
+            "a UserRecord (e.g. UserRecord('ana', {'email': 'ana@example.com'}, email_verified=True))",
+        )
+    return records
+
+
 class _FileCsv(UserCsv):
-    def __init__(self, path: str) -> None:
-        if not path:
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        checks.require_instance(
+            "UserCsv.from_file", "path", path, (str, os.PathLike), "a str or os.PathLike (a file's path)"
+        )
+        if not str(path):
             raise ValueError("UserCsv.from_file: path must not be empty")
         self._path = Path(path)
 
@@ -158,19 +207,30 @@ class _BucketCsv(UserCsv):
                     f"UserCsv.from_bucket: key {key!r} holds {', '.join(wild)}, which IAM reads as a "
                     "wildcard and would let the handler read other objects; allowed: a key without '*' or '?'"
                 )
-        if version is not None and not Token.is_unresolved(version) and not version:
-            raise ValueError("UserCsv.from_bucket: version must not be empty; leave it out for the default")
+        if version is not None and not Token.is_unresolved(version):
+            _check_version_id(version)
         self._bucket = bucket
         self._key = key
         self._version = version
 
     def bind(self, scope: Construct) -> UserCsvConfig:
         location = f"s3://{self._bucket.bucket_name}/{self._key}"
+        # The hash names the version, so a new version id is an Update whose source has changed.
+        versioned = location if self._version is None else f"{location}?versionId={self._version}"
         return UserCsvConfig(
             bucket_name=self._bucket.bucket_name,
             object_key=self._key,
             object_arn=self._bucket.arn_for_objects(self._key),
-            source_hash=self._version if self._version is not None else location,
+            source_hash=versioned,
             source_name=location,
             encryption_key=self._bucket.encryption_key,
+            object_version=self._version,
+        )
+
+
+def _check_version_id(version: str) -> None:
+    if not version or len(version.encode("utf-8")) > _VERSION_ID_MAX or any(c.isspace() for c in version):
+        raise ValueError(
+            f"UserCsv.from_bucket: version {version!r} is not an S3 version id: allowed: 1-{_VERSION_ID_MAX} "
+            "bytes without whitespace (the object's VersionId); leave it out to read the latest version"
         )

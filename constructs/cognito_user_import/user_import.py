@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
+from typing import Any
 
 from aws_cdk import CustomResource, Duration, Token
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 
+from cognito_user_import import prop_checks as checks
 from cognito_user_import.handler_function import UserImportHandler
 from cognito_user_import.logs_role import ImportLogsRole, cognito_log_group_arns
 from cognito_user_import.nag import acknowledge_wildcard_resources
 from cognito_user_import.sources import UserCsv, UserCsvConfig
 from cognito_user_import.synth_validation import validate_source
-from cognito_user_import_handler.properties import RESOURCE_TYPE, ExistingUsers
+from cognito_user_import_handler.properties import RESOURCE_TYPE, ExistingUsers, ImportProperties
 from constructs import Construct
 
 #: CreateUserImportJob's JobName: 1-128 characters of [\w\s+=,.@-] (ASCII, as the service reads it).
@@ -24,6 +27,12 @@ JOB_NAME_MAX = 128
 #: CloudFormation's ServiceTimeout range for a custom resource.
 TIMEOUT_MIN_SECONDS = 1
 TIMEOUT_MAX_SECONDS = 3600
+DEFAULT_TIMEOUT_MINUTES = 30
+#: CreateUserImportJob's PasswordHashingAlgorithm values (botocore 1.43.51 on; see FACTS.md).
+PASSWORD_HASHING_ALGORITHMS = ("BCRYPT", "SCRYPT", "ARGON2ID", "PBKDF2_SHA256")
+DEFAULT_QUOTA_SHARE = 0.5
+#: How messages name the construct.
+OWNER = "UserImport"
 
 #: The job operations, and what the handler reads about the pool and its users.
 POOL_ACTIONS = (
@@ -50,9 +59,17 @@ def default_job_name(path: str) -> str:
     return f"{digest}.{name[-(JOB_NAME_MAX - len(digest) - 1) :]}"
 
 
-def _check_job_name(job_name: str) -> None:
+def _token_text(value: Any) -> Any:
+    """A token for a setting known only at deploy time, as a string token: ImportProperties.to_properties
+    writes ``str(value)``, which keeps a string token (a number token's ``str`` would not)."""
+    return Token.as_string(value)
+
+
+def _check_job_name(job_name: object) -> str:
+    checks.require_str(OWNER, "job_name", job_name)
+    assert isinstance(job_name, str)
     if Token.is_unresolved(job_name):
-        return
+        return job_name
     if not 1 <= len(job_name) <= JOB_NAME_MAX or not JOB_NAME_PATTERN.fullmatch(job_name):
         bad = sorted({c for c in job_name if not JOB_NAME_PATTERN.fullmatch(c)})
         detail = f"characters {''.join(bad)!r} are not allowed; " if bad else ""
@@ -60,11 +77,13 @@ def _check_job_name(job_name: str) -> None:
             f"UserImport: job_name {job_name!r} ({len(job_name)} characters) is invalid: {detail}"
             f"allowed: 1-{JOB_NAME_MAX} characters of letters, digits, whitespace and _+=,.@-"
         )
+    return job_name
 
 
-def _timeout_seconds(timeout: Duration) -> str:
+def _timeout_seconds(timeout: Duration) -> Any:
+    """Whole seconds (an int), or a string token when the duration is a token."""
     if timeout.is_unresolved():
-        return Token.as_string(timeout.to_seconds())
+        return _token_text(timeout.to_seconds())
     millis = timeout.to_milliseconds()
     if not TIMEOUT_MIN_SECONDS * 1000 <= millis <= TIMEOUT_MAX_SECONDS * 1000 or millis % 1000:
         raise ValueError(
@@ -72,22 +91,119 @@ def _timeout_seconds(timeout: Duration) -> str:
             f"allowed: whole seconds from {TIMEOUT_MIN_SECONDS} s to {TIMEOUT_MAX_SECONDS} s (1 hour), "
             "CloudFormation's range for a custom resource"
         )
-    return str(millis // 1000)
+    return int(millis // 1000)
 
 
-def _max_failed_users(value: int) -> str:
-    if Token.is_unresolved(value):
-        return Token.as_string(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+def _max_failed_users(value: object) -> Any:
+    checks.require_number(OWNER, "max_failed_users", value, whole=True)
+    if checks.is_token(value):
+        return _token_text(value)
+    assert isinstance(value, int)
+    if value < 0:
         raise ValueError(f"UserImport: max_failed_users {value!r} is invalid: allowed: a whole number >= 0")
+    return value
+
+
+def _existing_users(value: object) -> Any:
+    allowed = [e.value for e in ExistingUsers]
+    checks.require_str(OWNER, "existing_users", value)
+    if checks.is_token(value):
+        return _token_text(value)
+    if value in allowed:
+        return ExistingUsers(value)
+    raise ValueError(f"UserImport: existing_users {value!r} is invalid: allowed: {', '.join(allowed)}")
+
+
+def _quota_share(value: object) -> Any:
+    checks.require_number(OWNER, "quota_share", value)
+    if checks.is_token(value):
+        return _token_text(value)
+    assert isinstance(value, int | float)
+    if not 0 < value <= 1:
+        raise ValueError(
+            f"UserImport: quota_share {value!r} is invalid: allowed: a number with 0 < share <= 1 "
+            "(1 lets the resource use each whole Cognito request-rate quota)"
+        )
+    return float(value)
+
+
+def _password_hashing_algorithm(value: object) -> str | None:
+    checks.require_str(OWNER, "password_hashing_algorithm", value, optional=True)
+    if value is None or checks.is_token(value):
+        return value  # type: ignore[return-value]
+    if value not in PASSWORD_HASHING_ALGORITHMS:
+        raise ValueError(
+            f"UserImport: password_hashing_algorithm {value!r} is invalid: "
+            f"allowed: {', '.join(PASSWORD_HASHING_ALGORITHMS)}, or None (no password hashes)"
+        )
     return str(value)
 
 
-def _existing_users(value: ExistingUsers) -> str:
-    allowed = [e.value for e in ExistingUsers]
-    if isinstance(value, str) and value in allowed:
-        return str(value)
-    raise ValueError(f"UserImport: existing_users {value!r} is invalid: allowed: {', '.join(allowed)}")
+@dataclass(frozen=True)
+class _Settings:
+    """The checked settings, as ImportProperties takes them (a token where the value is one)."""
+
+    job_name: str
+    timeout: Duration
+    timeout_seconds: Any
+    existing_users: Any
+    max_failed_users: Any
+    remove_users_on_delete: bool
+    password_hashing_algorithm: str | None
+    quota_share: Any
+
+
+def _check_resources(user_pool: object, source: object, logs_role: object) -> None:
+    checks.require_interface(
+        OWNER,
+        "user_pool",
+        user_pool,
+        cognito.IUserPool,
+        "a cognito.IUserPool (a cognito.UserPool, or cognito.UserPool.from_user_pool_id(scope, id, pool_id))",
+    )
+    checks.require_instance(
+        OWNER,
+        "source",
+        source,
+        UserCsv,
+        "a UserCsv (UserCsv.from_file(path), UserCsv.from_users([...]) or UserCsv.from_bucket(bucket, key))",
+    )
+    if logs_role is not None:
+        checks.require_interface(
+            OWNER,
+            "logs_role",
+            logs_role,
+            iam.IRole,
+            "an iam.IRole or None (an iam.Role, or iam.Role.from_role_arn(scope, id, role_arn))",
+        )
+
+
+def _check_settings(
+    path: str,
+    *,
+    job_name: object,
+    timeout: object,
+    existing_users: object,
+    max_failed_users: object,
+    remove_users_on_delete: object,
+    password_hashing_algorithm: object,
+    quota_share: object,
+) -> _Settings:
+    """Every setting's type and value, in the order of the signature; raise at the first bad one."""
+    name = _check_job_name(job_name if job_name is not None else default_job_name(path))
+    if timeout is not None:
+        checks.require_instance(OWNER, "timeout", timeout, Duration, "a Duration (e.g. Duration.minutes(10))")
+    duration = timeout if isinstance(timeout, Duration) else Duration.minutes(DEFAULT_TIMEOUT_MINUTES)
+    return _Settings(
+        job_name=name,
+        timeout=duration,
+        timeout_seconds=_timeout_seconds(duration),
+        existing_users=_existing_users(existing_users),
+        max_failed_users=_max_failed_users(max_failed_users),
+        remove_users_on_delete=checks.require_bool(OWNER, "remove_users_on_delete", remove_users_on_delete),
+        password_hashing_algorithm=_password_hashing_algorithm(password_hashing_algorithm),
+        quota_share=_quota_share(quota_share),
+    )
 
 
 class UserImport(Construct):
@@ -112,9 +228,11 @@ class UserImport(Construct):
         logs_role: iam.IRole | None = None,
         job_name: str | None = None,
         timeout: Duration | None = None,
-        existing_users: ExistingUsers = ExistingUsers.SKIP,
+        existing_users: ExistingUsers | str = ExistingUsers.SKIP,
         max_failed_users: int = 0,
         remove_users_on_delete: bool = False,
+        password_hashing_algorithm: str | None = None,
+        quota_share: float = DEFAULT_QUOTA_SHARE,
     ) -> None:
         """
         :param user_pool: the pool to import into. It needs at least one auto-verified attribute.
@@ -125,19 +243,37 @@ class UserImport(Construct):
             Default: this construct's path with other characters replaced by ``.``.
         :param timeout: how long the deployment waits for the job before it stops the job and fails
             (CloudFormation's ServiceTimeout, 1 second to 1 hour). Default: 30 minutes.
-        :param existing_users: what rows whose username already exists in the pool do. Default:
-            ``ExistingUsers.SKIP``: they are left out and reported as skipped.
+        :param existing_users: what rows whose username already exists in the pool do (an
+            ``ExistingUsers`` or its string value). Default: ``ExistingUsers.SKIP``: they are left out and
+            reported as skipped.
         :param max_failed_users: how many rows may fail before the deployment fails. Default: 0.
         :param remove_users_on_delete: delete the users this resource imported when it is deleted (the
             handler then also gets ``cognito-idp:AdminDeleteUser``). Default: False, users are kept.
+        :param password_hashing_algorithm: the algorithm the file's password hashes were made with, one of
+            ``BCRYPT``, ``SCRYPT``, ``ARGON2ID``, ``PBKDF2_SHA256``; sent as CreateUserImportJob's
+            ``PasswordHashingAlgorithm``. Only with it set may the file have a ``password_hash`` column.
+            Unconfirmed (the API model documents only the parameter, no guide page describes it): the
+            column's name (``password_hash`` is this library's assumption), the hash format each algorithm
+            accepts, and the status the imported users get. The parameter needs botocore 1.43.51 (July
+            2026) or later; the boto3 inside the Lambda runtime may be older. Default: None, no hashes:
+            imported users get status ``RESET_REQUIRED``.
+        :param quota_share: the share (0 < share <= 1) of each Cognito request-rate quota (per account
+            and region, shared with every other caller in the account) the handler may use for this
+            resource's calls. Default: 0.5, half of each quota, leaving the rest to the account's other
+            callers.
         """
+        _check_resources(user_pool, source, logs_role)
         super().__init__(scope, id)
-        timeout = timeout if timeout is not None else Duration.minutes(30)
-        job_name = job_name if job_name is not None else default_job_name(self.node.path)
-        _check_job_name(job_name)
-        timeout_seconds = _timeout_seconds(timeout)
-        max_failed = _max_failed_users(max_failed_users)
-        existing = _existing_users(existing_users)
+        settings = _check_settings(
+            self.node.path,
+            job_name=job_name,
+            timeout=timeout,
+            existing_users=existing_users,
+            max_failed_users=max_failed_users,
+            remove_users_on_delete=remove_users_on_delete,
+            password_hashing_algorithm=password_hashing_algorithm,
+            quota_share=quota_share,
+        )
 
         self.source: UserCsvConfig = source.bind(self)
         """Where the users are: bucket, key, hash and display name."""
@@ -150,27 +286,30 @@ class UserImport(Construct):
         handler = UserImportHandler.of(self)
         self.handler: lambda_.IFunction = handler.function
         """The stack's shared handler function."""
-        self._grant(handler.role, user_pool, remove_users_on_delete)
+        self._grant(handler.role, user_pool, settings.remove_users_on_delete)
 
-        properties = {
-            "UserPoolId": user_pool.user_pool_id,
-            "LogsRoleArn": self.logs_role.role_arn,
-            "SourceBucket": self.source.bucket_name,
-            "SourceKey": self.source.object_key,
-            "SourceHash": self.source.source_hash,
-            "SourceName": self.source.source_name,
-            "JobName": job_name,
-            "TimeoutSeconds": timeout_seconds,
-            "ExistingUsers": existing,
-            "MaxFailedUsers": max_failed,
-            "RemoveUsersOnDelete": "true" if remove_users_on_delete else "false",
-        }
+        properties = ImportProperties(
+            user_pool_id=user_pool.user_pool_id,
+            logs_role_arn=self.logs_role.role_arn,
+            source_bucket=self.source.bucket_name,
+            source_key=self.source.object_key,
+            source_hash=self.source.source_hash,
+            source_name=self.source.source_name,
+            source_version=self.source.object_version,
+            job_name=settings.job_name,
+            timeout_seconds=settings.timeout_seconds,
+            existing_users=settings.existing_users,
+            max_failed_users=settings.max_failed_users,
+            remove_users_on_delete=settings.remove_users_on_delete,
+            password_hashing_algorithm=settings.password_hashing_algorithm,
+            quota_share=settings.quota_share,
+        ).to_properties()
         self.resource = CustomResource(
             self,
             "Resource",
             service_token=handler.function.function_arn,
             resource_type=RESOURCE_TYPE,
-            service_timeout=timeout,
+            service_timeout=settings.timeout,
             properties=properties,
         )
         """The Custom::CognitoUserImport resource."""
@@ -210,7 +349,7 @@ class UserImport(Construct):
             )
         )
         role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["s3:GetObject"], resources=[self.source.object_arn])
+            iam.PolicyStatement(actions=list(self.source.read_actions), resources=[self.source.object_arn])
         )
         if self.source.encryption_key is not None:
             self.source.encryption_key.grant_decrypt(role)

@@ -80,6 +80,9 @@ def test_from_users_needs_records() -> None:
         UserCsv.from_users([])
 
 
+VERSION_ID = "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY"
+
+
 def test_from_bucket_grants_exactly_that_object_and_its_key() -> None:
     stack = Stack(App(), "Bucketed")
     key = kms.Key(stack, "Key")
@@ -90,12 +93,13 @@ def test_from_bucket_grants_exactly_that_object_and_its_key() -> None:
         stack,
         "Seed",
         user_pool=make_pool(stack),
-        source=UserCsv.from_bucket(bucket, "seed/users.csv", version="v2"),
+        source=UserCsv.from_bucket(bucket, "seed/users.csv", version=VERSION_ID),
     )
     template = Template.from_stack(stack)
     props = template.find_resources("Custom::CognitoUserImport")
     [resource] = props.values()
-    assert resource["Properties"]["SourceHash"] == "v2"
+    assert resource["Properties"]["SourceVersion"] == VERSION_ID
+    assert VERSION_ID in resource["Properties"]["SourceHash"]
     assert resource["Properties"]["SourceName"] == "s3://my-uploads-bucket/seed/users.csv"
     template.has_resource_properties(
         "AWS::IAM::Policy",
@@ -104,7 +108,7 @@ def test_from_bucket_grants_exactly_that_object_and_its_key() -> None:
                 "Statement": Match.array_with(
                     [
                         {
-                            "Action": "s3:GetObject",
+                            "Action": ["s3:GetObject", "s3:GetObjectVersion"],
                             "Effect": "Allow",
                             "Resource": {
                                 "Fn::Join": [
