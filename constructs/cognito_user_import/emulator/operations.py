@@ -125,12 +125,13 @@ class _Validator:
 
 
 def _params(response: Any) -> dict[str, Any]:
+    # The middleware refuses such bodies first (protocol.py); this covers moto reached some other way.
     try:
         params = json.loads(response.body or "{}")
     except ValueError:
-        raise invalid_parameter("The request body is not valid JSON.") from None
+        raise CognitoError("SerializationException", "The request body is not valid JSON.") from None
     if not isinstance(params, dict):
-        raise invalid_parameter("The request body must be a JSON object.")
+        raise CognitoError("SerializationException", "The request body must be a JSON object.")
     return params
 
 

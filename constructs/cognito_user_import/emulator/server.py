@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
 from types import TracebackType
@@ -17,9 +18,18 @@ from .control import CONTROL_PREFIX, ControlApp
 from .errors import json_error_response
 from .faults import Faults
 from .jobs import JobStore
+from .protocol import TargetedRequest, WsgiAnswer, check_targeted
 from .runtime import ENVIRON_KEY, Runtime
 from .settings import EmulatorSettings
-from .upload import UPLOAD_PREFIX, StartResponse, UploadSigner, UploadTarget, WsgiResult, handle_upload
+from .upload import (
+    UPLOAD_PREFIX,
+    StartResponse,
+    UploadSigner,
+    UploadTarget,
+    WsgiResult,
+    handle_upload,
+    read_body,
+)
 
 LOGGER = logging.getLogger("cognito_user_import.emulator")
 
@@ -53,11 +63,30 @@ class EmulatorMiddleware:
             return self.control(environ, start_response)
         if path.startswith(UPLOAD_PREFIX):
             return handle_upload(environ, start_response, self.runtime.signer, self.upload_target)
+        # The whole body is read before the lock: a client that is slow to send it must not stall
+        # every other request. moto then reads it from memory.
+        body = read_body(environ)
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
         target = environ.get("HTTP_X_AMZ_TARGET") or ""
-        if target and self.runtime.store.faults.take_throttle(target.rsplit(".", 1)[-1]):
-            status, headers, body = json_error_response("TooManyRequestsException", "Rate exceeded")
-            start_response(status, headers)
-            return [body]
+        if target:
+            refusal = self._refusal(target, environ.get("CONTENT_TYPE") or "", body)
+            if refusal is not None:
+                status, headers, content = refusal
+                start_response(status, headers)
+                return [content]
+        return self._call_moto(environ, start_response)
+
+    def _refusal(self, target: str, content_type: str, body: bytes) -> WsgiAnswer | None:
+        """The answer for a targeted request that must not reach moto, else None."""
+        checked = check_targeted(target, content_type, body)
+        if not isinstance(checked, TargetedRequest):
+            return checked
+        if self.runtime.store.faults.take_throttle(checked.operation):
+            return json_error_response("TooManyRequestsException", "Rate exceeded")
+        return None
+
+    def _call_moto(self, environ: dict[str, Any], start_response: StartResponse) -> WsgiResult:
         environ[ENVIRON_KEY] = self.runtime
         # moto's models are not thread-safe and werkzeug serves each request in its own thread: one
         # request (or job-runner step) at a time touches them.
