@@ -1,11 +1,17 @@
 """The control endpoints under /_emulator/ and EmulatorControl, their client for other processes.
 
 GET  /_emulator/health     {"status": "ok", "region": ..., "account_id": ...}
-GET  /_emulator/settings   the settings;  POST with {"name": number, ...} changes them
+GET  /_emulator/settings   the settings;  POST with {"name": value, ...} changes them (settings.py),
+                           e.g. {"aws_quotas": false} or {"call_latency_seconds": 0}
 GET  /_emulator/faults     faults still pending;  POST with any of {"clear": true,
                            "throttle": {"Operation": n}, "fail_uploads": n, "fail_next_jobs": n}
+GET  /_emulator/calls      Cognito calls received (calls.py): {"operations": {"<Operation>": {"category",
+                           "calls", "throttled", "peak_rps"}}, "categories": {"<Category>": {"quota_rps",
+                           "per_pool_quota_rps", "calls", "throttled", "peak_rps"}}};
+                           POST {"reset": true} clears the counts (and answers them, cleared)
 POST /_emulator/expire     ages every Created job to Expired: {"expired": [job ids]}
-POST /_emulator/reset      moto's state, jobs, faults and settings back to the emulator's defaults
+POST /_emulator/reset      moto's state, jobs, faults, call counts, quota buckets and settings back to
+                           the emulator's defaults
 """
 
 from __future__ import annotations
@@ -16,8 +22,9 @@ import urllib.request
 from collections.abc import Callable
 from typing import Any
 
+from .calls import CallStats
 from .faults import Faults
-from .settings import EmulatorSettings
+from .settings import EmulatorSettings, SettingValue
 from .upload import StartResponse, WsgiResult, read_body
 
 CONTROL_PREFIX = "/_emulator/"
@@ -30,12 +37,14 @@ class ControlApp:
         self,
         settings: EmulatorSettings,
         faults: Faults,
+        calls: CallStats,
         expire: Callable[[], list[str]],
         reset: Callable[[], None],
         info: Callable[[], dict[str, str]],
     ) -> None:
         self._settings = settings
         self._faults = faults
+        self._calls = calls
         self._expire = expire
         self._reset = reset
         self._info = info
@@ -60,7 +69,7 @@ class ControlApp:
 
     def _route(self, method: str, name: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         allowed = {"health": ("GET",), "settings": ("GET", "POST"), "faults": ("GET", "POST")}
-        allowed |= {"expire": ("POST",), "reset": ("POST",)}
+        allowed |= {"calls": ("GET", "POST"), "expire": ("POST",), "reset": ("POST",)}
         if name not in allowed:
             return 404, {"error": f"no control endpoint {CONTROL_PREFIX}{name}", "endpoints": sorted(allowed)}
         if method not in allowed[name]:
@@ -75,6 +84,10 @@ class ControlApp:
             if method == "POST":
                 apply_faults(self._faults, body)
             return 200, self._faults.to_json()
+        if name == "calls":
+            if method == "POST":
+                apply_calls(self._calls, body)
+            return 200, self._calls.to_json()
         if name == "expire":
             return 200, {"expired": self._expire()}
         self._reset()
@@ -97,6 +110,14 @@ def apply_faults(faults: Faults, body: dict[str, Any]) -> None:
         faults.throttle(str(operation), times)
     faults.fail_uploads(body.get("fail_uploads", 0))
     faults.fail_next_jobs(body.get("fail_next_jobs", 0))
+
+
+def apply_calls(calls: CallStats, body: dict[str, Any]) -> None:
+    unknown = sorted(set(body) - {"reset"})
+    if unknown or not isinstance(body.get("reset", False), bool):
+        raise ValueError('POST /_emulator/calls takes {"reset": true}')
+    if body.get("reset"):
+        calls.reset()
 
 
 def _count(value: Any) -> bool:
@@ -129,6 +150,19 @@ class RemoteFaults:
         return self._control.call("GET", "faults")
 
 
+class RemoteCalls:
+    """Emulator.calls over HTTP: the same methods."""
+
+    def __init__(self, control: EmulatorControl) -> None:
+        self._control = control
+
+    def to_json(self) -> dict[str, Any]:
+        return self._control.call("GET", "calls")
+
+    def reset(self) -> None:
+        self._control.call("POST", "calls", {"reset": True})
+
+
 class RemoteSettings:
     """Emulator.settings over HTTP: reading an attribute fetches it, assigning one sets it."""
 
@@ -137,13 +171,14 @@ class RemoteSettings:
     def __init__(self, control: EmulatorControl) -> None:
         object.__setattr__(self, "_control", control)
 
-    def __getattr__(self, name: str) -> float:
+    def __getattr__(self, name: str) -> SettingValue:
         values = self._control.call("GET", "settings")
         if name not in values:
             raise AttributeError(name)
-        return float(values[name])
+        value: SettingValue = values[name]
+        return value
 
-    def __setattr__(self, name: str, value: float) -> None:
+    def __setattr__(self, name: str, value: SettingValue) -> None:
         self._control.call("POST", "settings", {name: value})
 
     def to_json(self) -> dict[str, Any]:
@@ -158,6 +193,7 @@ class EmulatorControl:
         self.timeout = timeout
         self.faults = RemoteFaults(self)
         self.settings = RemoteSettings(self)
+        self.calls = RemoteCalls(self)
 
     def call(self, method: str, name: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         data = None if body is None else json.dumps(body).encode()
@@ -179,7 +215,7 @@ class EmulatorControl:
     def health(self) -> dict[str, Any]:
         return self.call("GET", "health")
 
-    def update_settings(self, **changes: float) -> EmulatorSettings:
+    def update_settings(self, **changes: SettingValue) -> EmulatorSettings:
         values = self.call("POST", "settings", dict(changes))
         settings = EmulatorSettings()
         settings.update(values)

@@ -14,13 +14,14 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from . import operations, pool_keys
+from .admission import Admission
+from .calls import CallStats
 from .control import CONTROL_PREFIX, ControlApp
-from .errors import json_error_response
 from .faults import Faults
 from .jobs import JobStore
-from .protocol import TargetedRequest, WsgiAnswer, check_targeted
+from .quotas import QuotaLimiter
 from .runtime import ENVIRON_KEY, Runtime
-from .settings import EmulatorSettings
+from .settings import EmulatorSettings, SettingValue
 from .upload import (
     UPLOAD_PREFIX,
     StartResponse,
@@ -35,11 +36,13 @@ LOGGER = logging.getLogger("cognito_user_import.emulator")
 
 
 class EmulatorMiddleware:
-    """Routes a request: control endpoints, the pre-signed upload, throttle faults, else moto."""
+    """Routes a request: control endpoints, the pre-signed upload, admission (checks, throttling,
+    latency), else moto."""
 
-    def __init__(self, runtime: Runtime, control: ControlApp) -> None:
+    def __init__(self, runtime: Runtime, control: ControlApp, admission: Admission) -> None:
         self.runtime = runtime
         self.control = control
+        self.admission = admission
         self.moto_app = DomainDispatcherApplication(create_backend_app)
         store = runtime.store
         self.upload_target = UploadTarget(
@@ -70,21 +73,12 @@ class EmulatorMiddleware:
         environ["CONTENT_LENGTH"] = str(len(body))
         target = environ.get("HTTP_X_AMZ_TARGET") or ""
         if target:
-            refusal = self._refusal(target, environ.get("CONTENT_TYPE") or "", body)
+            refusal = self.admission.refusal(environ, target, body)
             if refusal is not None:
                 status, headers, content = refusal
                 start_response(status, headers)
                 return [content]
         return self._call_moto(environ, start_response)
-
-    def _refusal(self, target: str, content_type: str, body: bytes) -> WsgiAnswer | None:
-        """The answer for a targeted request that must not reach moto, else None."""
-        checked = check_targeted(target, content_type, body)
-        if not isinstance(checked, TargetedRequest):
-            return checked
-        if self.runtime.store.faults.take_throttle(checked.operation):
-            return json_error_response("TooManyRequestsException", "Rate exceeded")
-        return None
 
     def _call_moto(self, environ: dict[str, Any], start_response: StartResponse) -> WsgiResult:
         environ[ENVIRON_KEY] = self.runtime
@@ -137,11 +131,17 @@ class Emulator:
         self.settings = settings if settings is not None else EmulatorSettings()
         self._defaults = self.settings.copy()
         self.faults = Faults()
+        #: Cognito calls received, throttled and their peak rates (GET /_emulator/calls).
+        self.calls = CallStats()
+        self.quotas = QuotaLimiter()
         self._lock = threading.RLock()
         self.store = JobStore(self.settings, self.faults, self._lock)
         runtime = Runtime(store=self.store, signer=UploadSigner())
-        control = ControlApp(self.settings, self.faults, self.expire_unstarted_jobs, self.reset, self._info)
-        self.app = EmulatorMiddleware(runtime, control)
+        control = ControlApp(
+            self.settings, self.faults, self.calls, self.expire_unstarted_jobs, self.reset, self._info
+        )
+        admission = Admission(self.settings, self.faults, self.calls, self.quotas)
+        self.app = EmulatorMiddleware(runtime, control, admission)
         self._log_requests = log_requests
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -202,18 +202,24 @@ class Emulator:
         with self._lock:
             return self.store.expire_unstarted()
 
-    def update_settings(self, **changes: float) -> EmulatorSettings:
+    def update_settings(self, **changes: SettingValue) -> EmulatorSettings:
         """Validated counterpart of assigning ``emulator.settings.<name>``."""
         self.settings.update(changes)
         return self.settings
 
     def reset(self) -> None:
-        """moto's state, the jobs, the faults and the settings back to what this emulator started with."""
+        """moto's state, jobs, faults, call counts, quota buckets and settings back to the start."""
         with self._lock:
             moto_api_backend.reset()
             self.store.clear()
             self.faults.clear()
-            self.settings.restore(self._defaults)
+            self.calls.reset()
+            self.quotas.clear()
+            self.restore_settings()
+
+    def restore_settings(self) -> None:
+        """The settings this emulator started with, in place."""
+        self.settings.restore(self._defaults)
 
     def _info(self) -> dict[str, str]:
         return {"url": self.url, "region": self.region, "account_id": self.account_id}

@@ -1,10 +1,25 @@
-"""Run-time knobs of the emulator: how fast jobs move, when URLs and jobs expire, the failure threshold."""
+"""Run-time knobs of the emulator: how fast jobs move, when URLs and jobs expire, the failure threshold,
+AWS-quota mode and the latency of each Cognito call.
+
+Every setting can be changed while the emulator runs: ``emulator.settings.<name> = value`` in-process,
+or ``POST /_emulator/settings {"<name>": value}`` (numbers >= 0; ``aws_quotas`` true/false;
+``call_latency_seconds`` also null, meaning "the default for the current mode").
+"""
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
 from typing import Any
+
+#: The latency a Cognito call gets in AWS-quota mode unless ``call_latency_seconds`` is set: a call from
+#: inside the region takes a few tens of milliseconds.
+AWS_CALL_LATENCY_SECONDS = 0.03
+
+_FLAGS = frozenset({"aws_quotas"})
+_OPTIONAL_NUMBERS = frozenset({"call_latency_seconds"})
+
+SettingValue = float | bool | None
 
 
 @dataclass
@@ -32,23 +47,32 @@ class EmulatorSettings:
     max_failed_or_skipped_ratio: float = 0.5
     #: Seconds between two steps of the background job runner.
     tick_seconds: float = 0.05
+    #: AWS-quota mode: Cognito's request-rate quotas (quotas.py) enforced as token buckets; a call over
+    #: a quota gets TooManyRequestsException. The pytest fixtures turn it off.
+    aws_quotas: bool = True
+    #: Seconds added to every Cognito API call (outside the emulator's lock, so calls overlap as on
+    #: AWS). None: AWS_CALL_LATENCY_SECONDS while ``aws_quotas`` is on, else 0.
+    call_latency_seconds: float | None = None
 
-    def to_json(self) -> dict[str, float]:
-        return {field.name: float(getattr(self, field.name)) for field in dataclasses.fields(self)}
+    def call_latency(self) -> float:
+        """The latency in force: the explicit setting, else the default for the current mode."""
+        if self.call_latency_seconds is not None:
+            return self.call_latency_seconds
+        return AWS_CALL_LATENCY_SECONDS if self.aws_quotas else 0.0
+
+    def to_json(self) -> dict[str, SettingValue]:
+        values = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
+        return {name: _as_json(value) for name, value in values.items()}
 
     def update(self, changes: dict[str, Any]) -> None:
-        """Set the named settings; unknown names or non-numbers raise ValueError, nothing is changed then."""
+        """Set the named settings; an unknown name or bad value raises ValueError and changes nothing."""
         known = {field.name for field in dataclasses.fields(self)}
         unknown = sorted(set(changes) - known)
         if unknown:
             raise ValueError(f"unknown settings: {', '.join(unknown)} (known: {', '.join(sorted(known))})")
-        parsed: dict[str, float] = {}
-        for name, value in changes.items():
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise ValueError(f"setting {name} must be a number >= 0, got {value!r}")
-            parsed[name] = float(value)
-        for name, number in parsed.items():
-            setattr(self, name, number)
+        parsed = {name: _parse(name, value) for name, value in changes.items()}
+        for name, parsed_value in parsed.items():
+            setattr(self, name, parsed_value)
 
     def copy(self) -> EmulatorSettings:
         return dataclasses.replace(self)
@@ -57,3 +81,20 @@ class EmulatorSettings:
         """Copy every value of ``other`` into this object, in place, so references to it stay valid."""
         for field in dataclasses.fields(self):
             setattr(self, field.name, getattr(other, field.name))
+
+
+def _parse(name: str, value: Any) -> SettingValue:
+    if name in _FLAGS:
+        if not isinstance(value, bool):
+            raise ValueError(f"setting {name} must be true or false, got {value!r}")
+        return value
+    if value is None and name in _OPTIONAL_NUMBERS:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        allowed = "a number >= 0 or null" if name in _OPTIONAL_NUMBERS else "a number >= 0"
+        raise ValueError(f"setting {name} must be {allowed}, got {value!r}")
+    return float(value)
+
+
+def _as_json(value: SettingValue) -> SettingValue:
+    return value if value is None or isinstance(value, bool) else float(value)
