@@ -118,6 +118,8 @@ def is_token(value: Any) -> bool:
     """Whether a str or number is an unresolved token (other values never are, here)."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return False
+    if isinstance(value, float) and not math.isfinite(value):
+        return False  # never a token; and jsii cannot send NaN or infinity (its kernel process dies)
     return bool(Token.is_unresolved(value))
 
 
