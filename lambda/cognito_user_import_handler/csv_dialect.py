@@ -30,11 +30,9 @@ from cognito_user_import_handler.csv_rules import (
     MAX_FILE_BYTES,
     MAX_ROW_CHARS,
     MAX_STANDARD_VALUE_CHARS,
-    MAX_USERNAME_CHARS,
     MAX_USERS,
     STANDARD_ATTRIBUTES,
     USERNAME,
-    USERNAME_BAD,
     PoolSchema,
     Problem,
     ValidationError,
@@ -44,6 +42,7 @@ from cognito_user_import_handler.csv_rules import (
     is_secret,
     plan_columns,
     unreadable_message,
+    username_is_bad,
 )
 
 BOM = b"\xef\xbb\xbf"
@@ -252,11 +251,14 @@ def convert(
     file_name: str,
     keep: Callable[[str], bool] | None = None,
     max_problems: int = 20,
+    password_hashing_algorithm: str | None = None,
 ) -> ConversionResult:
     """Read ordinary CSV from ``source``, check every row, write Cognito's dialect to ``sink``.
 
     ``keep(username)`` returning False leaves that row out of the output (it is still checked and
     counted). Once a problem is found nothing more is written: the output is for a clean file only.
+    ``password_hashing_algorithm``: the job's PasswordHashingAlgorithm; only with one may the file
+    have a ``password_hash`` column.
     """
     problems = _Problems(file_name, max_problems)
     index = UsernameIndex()
@@ -276,8 +278,17 @@ def convert(
         return ConversionResult(0, index, problems.items, problems.count, file_name=file_name)
     if not header:
         problems.add(1, None, None, None, "the header line is empty; the first line must name the columns")
+    separator = _other_separator(header)
+    if separator is not None:
+        # Every other message would follow from the wrong separator: this one says what to do.
+        problems.add(1, None, None, None, f"this file looks {separator}; save it as comma-separated CSV")
+        return ConversionResult(0, index, problems.items, problems.count, file_name=file_name)
 
-    plan = plan_columns(schema, [ALIASES.get(h.strip(" \t"), h.strip(" \t")) for h in header])
+    plan = plan_columns(
+        schema,
+        [ALIASES.get(h.strip(" \t"), h.strip(" \t")) for h in header],
+        password_hashing_algorithm=password_hashing_algorithm,
+    )
     for column, message in plan.problems:
         problems.add(1, None, column, None, message)
     columns = plan.columns
@@ -309,7 +320,9 @@ def convert(
     verify_message = f"no auto-verified attribute is marked verified; each user needs {plan.verify_hint}"
     n1 = ncols - 1
     report = problems.add
-    bad_username = USERNAME_BAD.search
+    # In a case-insensitive pool BOB is bob's duplicate; the index then holds folded names.
+    fold: Callable[[str], str] | None = None if schema.case_sensitive else str.casefold
+    unique = [(i, why, UsernameIndex()) for i, why in plan.unique]
     buffer: list[str] = []
     rows = written = 0
     over_users = over_bytes = False
@@ -332,14 +345,7 @@ def convert(
                 rows += 1
                 if len(row) != ncols:
                     name = row[u] if u is not None and u < len(row) else None
-                    report(
-                        line,
-                        name,
-                        None,
-                        None,
-                        f"has {len(row)} fields but the header has {ncols} columns; "
-                        'a value containing a comma must be quoted ("a,b")',
-                    )
+                    report(line, name, None, None, _field_count_message(len(row), ncols))
                     continue
 
                 joined = "\n".join(row)
@@ -369,17 +375,11 @@ def convert(
                     if not name:
                         report(line, None, USERNAME, None, "is empty; every user needs a username")
                     else:
-                        if bad_username(name) or len(name) > MAX_USERNAME_CHARS:
+                        if username_is_bad(name):
                             report(line, name, USERNAME, name, check_username(name) or "")
-                        first = index.add(name, line)
+                        first = index.add(name if fold is None else fold(name), line)
                         if first:
-                            report(
-                                line,
-                                name,
-                                USERNAME,
-                                name,
-                                f"is a duplicate of line {first}; usernames must be unique",
-                            )
+                            report(line, name, USERNAME, name, _duplicate_message(first, fold is not None))
                 if unreadable:
                     for i, message in unreadable:
                         report(line, name, columns[i], row[i], message)
@@ -409,6 +409,13 @@ def convert(
                         issue = check(v)
                         if issue is not None:
                             report(line, name, column, v, issue)
+                for i, why, seen in unique:
+                    v = row[i]
+                    # Folded whatever the pool's case setting: whether Cognito compares email
+                    # and preferred_username aliases ignoring case is unconfirmed, so refuse.
+                    first = seen.add(v.casefold(), line) if v else 0
+                    if first:
+                        report(line, name, columns[i], v, f"is also on line {first}; {why}")
                 if pairs:
                     for a, flag in pairs:
                         if row[flag] == "true" and row[a]:
@@ -487,6 +494,39 @@ def convert(
         header=plan.out_header,
         file_name=file_name,
     )
+
+
+def _other_separator(header: list[str]) -> str | None:
+    """How a header read as one column seems to be separated, when not by commas."""
+    if len(header) != 1:
+        return None
+    if ";" in header[0]:
+        return "semicolon-separated"
+    if "\t" in header[0]:
+        return "tab-separated"
+    return None
+
+
+def _field_count_message(fields: int, columns: int) -> str:
+    if fields > columns:
+        # Extra fields: most likely an unquoted comma inside a value.
+        return (
+            f"has {fields} fields but the header has {columns} columns; "
+            'a value containing a comma must be quoted ("a,b")'
+        )
+    return (
+        f"has {fields} fields, the header has {columns}; "
+        "every row needs a value (maybe empty) for each column"
+    )
+
+
+def _duplicate_message(first: int, folded: bool) -> str:
+    if folded:
+        return (
+            f"is a duplicate of line {first} when case is ignored (the pool's usernames are "
+            "case-insensitive); usernames must be unique"
+        )
+    return f"is a duplicate of line {first}; usernames must be unique"
 
 
 def _trim_and_inspect(row: list[str], skip: set[int]) -> list[tuple[int, str]]:

@@ -10,8 +10,13 @@ unconfirmed). Two friendlier aliases are accepted in a header and written under 
 - ``username`` for ``cognito:username``
 - ``mfa_enabled`` for ``cognito:mfa_enabled``
 
-A ``password_hash`` column is always allowed (jobs with a PasswordHashingAlgorithm import hashes);
-its values are never shown in messages.
+A ``password_hash`` column is allowed only when the job is created with a PasswordHashingAlgorithm
+(``password_hashing_algorithm=`` of :func:`plan_columns` and ``convert``): Cognito documents hashes
+only for such jobs. Its values are never shown in messages.
+
+Pool settings that make values unique: usernames are compared ignoring case in case-insensitive
+pools (``UsernameConfiguration.CaseSensitive`` false), and the attributes a pool signs in with
+(``UsernameAttributes``, ``AliasAttributes``) must differ between the users of one file.
 
 Limits are Cognito's (developer guide quotas page): 16,000 characters a row, 500,000 users and
 100 MB a file, all measured on the file Cognito receives. "100 MB" is read as 100,000,000 bytes, the
@@ -24,6 +29,7 @@ import datetime
 import functools
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +60,9 @@ STANDARD_ATTRIBUTES: tuple[str, ...] = (
 )
 ALIASES: Mapping[str, str] = {"username": USERNAME, "mfa_enabled": MFA_ENABLED}
 VERIFIABLE: tuple[str, ...] = ("email", "phone_number")
+SIGN_IN_ATTRIBUTES: tuple[str, ...] = ("email", "phone_number", "preferred_username")
+"""What a pool may use as UsernameAttributes (email, phone_number) or AliasAttributes (all three)."""
+PASSWORD_HASHING_ALGORITHMS: tuple[str, ...] = ("BCRYPT", "SCRYPT", "ARGON2ID", "PBKDF2_SHA256")
 MFA_MODES = ("OFF", "ON", "OPTIONAL")
 DATA_TYPES = ("String", "Number", "Boolean", "DateTime")
 
@@ -62,6 +71,8 @@ MAX_USERS = 500_000
 MAX_FILE_BYTES = 100_000_000
 MAX_USERNAME_CHARS = 128
 MAX_STANDARD_VALUE_CHARS = 2048  # Cognito's StringAttributeConstraints for standard attributes
+MAX_CUSTOM_STRING_CHARS = 2048  # a custom String attribute's MaxLength cannot exceed it (API reference)
+MAX_CUSTOM_NAME_CHARS = 20  # CustomAttributeNameType: 1-20 of [\p{L}\p{M}\p{S}\p{N}\p{P}]
 
 # Why these characters are refused: Cognito's CSV has no quoting and how it reads them is unconfirmed.
 UNREADABLE = {'"': "a double quote", "\\": "a backslash", "\n": "a line break", "\r": "a line break"}
@@ -71,11 +82,18 @@ UNREADABLE_WHY = (
 )
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-_PHONE = re.compile(r"\+[1-9][0-9]{0,14}")
+# E.164: '+', a country code (not starting with 0) and a subscriber number, at most 15 digits in all.
+# A country code alone ("+1") is not a number, so at least 2 digits; the emulator agrees. Cognito may
+# check numbering plans beyond this (unconfirmed): that could only refuse more, never less.
+_PHONE = re.compile(r"\+[1-9][0-9]{1,14}")
 _BIRTHDATE = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})")
 _DIGITS = re.compile(r"[0-9]+")
 _INTEGER = re.compile(r"-?[0-9]+")
 USERNAME_BAD = re.compile(r"[\s\x00-\x1f\x7f]")
+"""Kept for callers; :func:`username_is_bad` is the full rule."""
+# Characters a CSV header name cannot carry: Cognito's header is not quoted, and how it reads an
+# escaped comma there is unconfirmed.
+_HEADER_UNWRITABLE = re.compile(r'[,\\"\r\n]')
 
 
 @dataclass(frozen=True)
@@ -118,21 +136,42 @@ class PoolSchema:
     """Keyed by column name, ``custom:name``."""
     known: bool = True
     """False for the generic schema, which allows any ``custom:`` column."""
+    case_sensitive: bool = True
+    """UsernameConfiguration.CaseSensitive; a pool without it compares usernames as written."""
+    username_attributes: frozenset[str] = frozenset()
+    """UsernameAttributes: a subset of {"email", "phone_number"}."""
+    alias_attributes: frozenset[str] = frozenset()
+    """AliasAttributes: a subset of {"email", "phone_number", "preferred_username"}."""
+    standard_lengths: Mapping[str, tuple[int | None, int | None]] = field(default_factory=dict)
+    """StringAttributeConstraints (MinLength, MaxLength) a pool sets on standard attributes, when
+    narrower than Cognito's default 0-2048."""
+
+    @property
+    def unique_attributes(self) -> tuple[str, ...]:
+        """Attributes the pool signs in with, whose values must differ between users."""
+        both = self.username_attributes | self.alias_attributes
+        return tuple(a for a in SIGN_IN_ATTRIBUTES if a in both)
 
     @classmethod
     def from_describe_user_pool(cls, user_pool: Mapping[str, Any], csv_header: Sequence[str]) -> PoolSchema:
         """Build from DescribeUserPool's ``UserPool`` (a whole response is unwrapped) and GetCSVHeader's
         ``CSVHeader`` (empty: derived from the pool's attributes in GetCSVHeader's order)."""
         pool = user_pool.get("UserPool", user_pool)
-        attributes = list(pool.get("SchemaAttributes", []))
+        attributes = list(pool.get("SchemaAttributes") or [])
         custom: dict[str, CustomAttribute] = {}
+        lengths: dict[str, tuple[int | None, int | None]] = {}
         for attr in attributes:
             name = str(attr.get("Name", ""))
             bare = name.removeprefix("dev:")
+            strings = attr.get("StringAttributeConstraints") or {}
+            if name in STANDARD_ATTRIBUTES:
+                limits = _narrower(_opt_int(strings.get("MinLength")), _opt_int(strings.get("MaxLength")))
+                if limits is not None:
+                    lengths[name] = limits
+                continue
             if not bare.startswith("custom:"):
                 continue
             numbers = attr.get("NumberAttributeConstraints") or {}
-            strings = attr.get("StringAttributeConstraints") or {}
             custom[bare] = CustomAttribute(
                 name=bare.removeprefix("custom:"),
                 data_type=str(attr.get("AttributeDataType", "String")),
@@ -148,7 +187,8 @@ class PoolSchema:
             for a in attributes
             if a.get("Required") and str(a.get("Name")) in STANDARD_ATTRIBUTES and str(a["Name"]) in header
         )
-        auto = frozenset(str(a) for a in pool.get("AutoVerifiedAttributes", []) if a in VERIFIABLE)
+        auto = frozenset(str(a) for a in pool.get("AutoVerifiedAttributes") or [] if a in VERIFIABLE)
+        username_config = pool.get("UsernameConfiguration") or {}
         return cls(
             header=header,
             required=required,
@@ -156,11 +196,19 @@ class PoolSchema:
             mfa=str(pool.get("MfaConfiguration", "OFF")),
             custom=custom,
             known=True,
+            case_sensitive=username_config.get("CaseSensitive", True) is not False,
+            username_attributes=_sign_in(pool.get("UsernameAttributes")),
+            alias_attributes=_sign_in(pool.get("AliasAttributes")),
+            standard_lengths=lengths,
         )
 
     @classmethod
     def generic(cls) -> PoolSchema:
-        """Rules every pool shares: used when the pool is not known (at synth time, or offline)."""
+        """Rules every pool shares: used when the pool is not known (at synth time, or offline).
+
+        Settings only a pool knows (case-insensitive usernames, sign-in aliases) are left to the
+        handler, which reads the pool before any job: refusing here would block valid files.
+        """
         return cls(
             header=(*STANDARD_ATTRIBUTES, MFA_ENABLED, USERNAME),
             required=frozenset(),
@@ -189,6 +237,12 @@ class PoolSchema:
                 for c in self.custom.values()
             ],
             "known": self.known,
+            "case_sensitive": self.case_sensitive,
+            "username_attributes": sorted(self.username_attributes),
+            "alias_attributes": sorted(self.alias_attributes),
+            "standard_lengths": {
+                name: list(limits) for name, limits in sorted(self.standard_lengths.items())
+            },
         }
 
     def to_json(self) -> str:
@@ -223,6 +277,10 @@ class PoolSchema:
                 mutable=bool(item.get("mutable", True)),
             )
             custom[attr.column] = attr
+        lengths = {
+            str(name): (_opt_int(limits[0]), _opt_int(limits[1]))
+            for name, limits in dict(doc.get("standard_lengths") or {}).items()
+        }
         return cls(
             header=tuple(str(c) for c in doc["header"]),
             required=frozenset(str(c) for c in doc.get("required", [])),
@@ -230,7 +288,23 @@ class PoolSchema:
             mfa=mfa,
             custom=custom,
             known=bool(doc.get("known", True)),
+            case_sensitive=doc.get("case_sensitive", True) is not False,
+            username_attributes=_sign_in(doc.get("username_attributes")),
+            alias_attributes=_sign_in(doc.get("alias_attributes")),
+            standard_lengths=lengths,
         )
+
+
+def _sign_in(values: Any) -> frozenset[str]:
+    """The sign-in attributes named in a list (None or absent: none)."""
+    return frozenset(str(v) for v in values or [] if v in SIGN_IN_ATTRIBUTES)
+
+
+def _narrower(low: int | None, high: int | None) -> tuple[int | None, int | None] | None:
+    """A standard attribute's length limits, or None when they are Cognito's default 0-2048."""
+    low = low or None
+    high = high if high is not None and high < MAX_STANDARD_VALUE_CHARS else None
+    return None if low is None and high is None else (low, high)
 
 
 def is_secret(column: str | None) -> bool:
@@ -264,7 +338,7 @@ class Problem:
             text += f" ({show_value(self.username)})"
         text += ":"
         if self.column is not None:
-            text += f" column {self.column}:"
+            text += f" column {show_value(self.column)}:"
         if self.value is not None and not is_secret(self.column):
             text += f" value '{show_value(self.value)}'"
         return f"{text} {self.message}"
@@ -308,7 +382,8 @@ def check_phone(value: str) -> str | None:
     if _PHONE.fullmatch(value):
         return None
     return (
-        "is not an E.164 phone number; allowed: '+' then 1 to 15 digits, the first not 0 (e.g. +12065550100)"
+        "is not an E.164 phone number; allowed: '+', the country code and the number, 2 to 15 digits "
+        "in all, the first not 0 (e.g. +12065550100)"
     )
 
 
@@ -337,11 +412,59 @@ def check_standard_length(value: str) -> str | None:
     return f"is {len(value):,} characters long; allowed: at most {MAX_STANDARD_VALUE_CHARS:,}"
 
 
+def username_is_bad(value: str) -> bool:
+    """Whether a username breaks Cognito's UsernameType: 1-128 of [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}].
+
+    str.isprintable() is false exactly for the categories the pattern leaves out (C*: control, format
+    such as a zero-width space, private use, unassigned; Z*: separators) except the ASCII space,
+    which is tested on its own: one C-speed test a row.
+    """
+    return " " in value or not value.isprintable() or len(value) > MAX_USERNAME_CHARS
+
+
+_CATEGORY_NAMES = {
+    "Cc": "a control character",
+    "Cf": "an invisible format character",
+    "Co": "a private-use character",
+    "Cn": "an unassigned code point",
+    "Cs": "a surrogate",
+    "Zs": "a space",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
+}
+
+
 def check_username(value: str) -> str | None:
-    if USERNAME_BAD.search(value):
-        return "cannot contain spaces, tabs or other whitespace or control characters"
+    for char in value:
+        if char == " " or not char.isprintable():
+            category = unicodedata.category(char)
+            what = {" ": "a space", "\t": "a tab"}.get(char) or _CATEGORY_NAMES.get(category, "a character")
+            return (
+                f"contains U+{ord(char):04X}, {what} (Unicode category {category}); allowed: letters, "
+                "marks, symbols, numbers and punctuation, without spaces, tabs, control or format characters"
+            )
     if len(value) > MAX_USERNAME_CHARS:
         return f"is {len(value)} characters long; allowed: at most {MAX_USERNAME_CHARS}"
+    return None
+
+
+def check_custom_name(column: str, position: int | None = None) -> str | None:
+    """Why a ``custom:`` column name cannot be a custom attribute of any pool, or None; ``position``
+    is the header column's number, for the message."""
+    name = column.removeprefix("custom:")
+    if (
+        not name
+        or len(name) > MAX_CUSTOM_NAME_CHARS
+        or username_is_bad(name)
+        or _HEADER_UNWRITABLE.search(name)
+    ):
+        return (
+            "is not a custom attribute name"
+            + ("" if position is None else f" (header column {position})")
+            + f"; allowed: custom: then 1 to {MAX_CUSTOM_NAME_CHARS} letters, "
+            "marks, symbols, numbers or punctuation, without a comma, backslash or double quote "
+            "(Cognito's CSV header is not quoted)"
+        )
     return None
 
 
@@ -374,18 +497,23 @@ def custom_check(attr: CustomAttribute) -> Check | None:
             return None
 
         return number
-    if attr.data_type == "String" and (attr.min_length is not None or attr.max_length is not None):
-        shortest, longest = attr.min_length, attr.max_length
-
-        def string(value: str) -> str | None:
-            n = len(value)
-            if (shortest is not None and n < shortest) or (longest is not None and n > longest):
-                return f"is {_characters(n)} long; allowed: {_bounds(shortest, longest)} characters"
-            return None
-
-        return string
+    if attr.data_type == "String":
+        # Without a MaxLength a custom String still holds at most 2048 characters.
+        return length_check(attr.min_length, attr.max_length or MAX_CUSTOM_STRING_CHARS)
     # DateTime: the format Cognito expects in a CSV is unconfirmed, so any value passes.
     return None
+
+
+def length_check(shortest: int | None, longest: int | None, then: Check | None = None) -> Check:
+    """A check of a String's length (then ``then``, a format check, if any)."""
+
+    def string(value: str) -> str | None:
+        n = len(value)
+        if (shortest is not None and n < shortest) or (longest is not None and n > longest):
+            return f"is {_characters(n)} long; allowed: {_bounds(shortest, longest)} characters"
+        return then(value) if then is not None else None
+
+    return string
 
 
 STANDARD_CHECKS: Mapping[str, Check] = {
@@ -442,6 +570,8 @@ class ColumnPlan:
     unknown: set[int]
     problems: list[tuple[str | None, str]]
     """Header problems: (column, message); all reported at line 1."""
+    unique: list[tuple[int, str]] = field(default_factory=list)
+    """(file column, why) of each attribute the pool signs in with: values must differ between rows."""
 
 
 def _verify_hint(attributes: Iterable[str]) -> str:
@@ -454,15 +584,35 @@ def _allowed_text(schema: PoolSchema) -> str:
     return ", ".join(schema.header) + ", custom:NAME"
 
 
-def plan_columns(schema: PoolSchema, header: Sequence[str]) -> ColumnPlan:
-    """Check a file's header against the pool and plan its rows."""
+def _password_hash_problem() -> str:
+    return (
+        "is allowed only in a job created with a password hashing algorithm; set "
+        f"password_hashing_algorithm ({', '.join(PASSWORD_HASHING_ALGORITHMS)}) on the UserImport "
+        "(validate: --password-hashing-algorithm), or remove the column"
+    )
+
+
+def _unknown_problem(schema: PoolSchema, column: str) -> str:
+    lower = {c.lower(): c for c in schema.header}
+    hint = (
+        f"did you mean {lower[column.lower()]}? (names are case-sensitive); "
+        if column.lower() in lower
+        else ""
+    )
+    what = "a column of this pool" if schema.known else "a column Cognito knows"
+    return f"is not {what}; {hint}allowed: {_allowed_text(schema)}"
+
+
+def _read_header(
+    schema: PoolSchema, columns: list[str], password_hashing_algorithm: str | None
+) -> tuple[dict[str, int], set[int], list[str], list[tuple[str | None, str]]]:
+    """Which file columns are the pool's (name -> index), which are unknown, which are written after
+    the pool's header (generic custom:, password_hash), and what is wrong with the names."""
     problems: list[tuple[str | None, str]] = []
     allowed = set(schema.header)
-    lower = {c.lower(): c for c in schema.header}
-    columns = [ALIASES.get(c, c) for c in header]
     seen: dict[str, int] = {}
     unknown: set[int] = set()
-    extra: list[str] = []  # columns written after the pool's header (generic custom:, password_hash)
+    extra: list[str] = []
     for i, column in enumerate(columns):
         if column == "":
             problems.append((None, f"header column {i + 1} is empty; every column needs a name"))
@@ -475,18 +625,76 @@ def plan_columns(schema: PoolSchema, header: Sequence[str]) -> ColumnPlan:
         seen[column] = i
         if column in allowed:
             continue
-        if column == PASSWORD_HASH or (not schema.known and column.startswith("custom:") and len(column) > 7):
+        if column == PASSWORD_HASH and password_hashing_algorithm is not None:
             extra.append(column)
             continue
         unknown.add(i)
-        hint = (
-            f"did you mean {lower[column.lower()]}? (names are case-sensitive); "
-            if column.lower() in lower
-            else ""
-        )
-        what = "a column of this pool" if schema.known else "a column Cognito knows"
-        problems.append((column, f"is not {what}; {hint}allowed: {_allowed_text(schema)}"))
+        if column == PASSWORD_HASH:
+            problems.append((column, _password_hash_problem()))
+        elif not schema.known and column.startswith("custom:"):
+            bad_name = check_custom_name(column, i + 1)
+            if bad_name is None:
+                unknown.discard(i)
+                extra.append(column)
+            else:
+                problems.append((column, bad_name))
+        else:
+            problems.append((column, _unknown_problem(schema, column)))
+    for column in schema.header:
+        # A pool's own attribute may carry a comma or a quote (CustomAttributeNameType allows them).
+        if _HEADER_UNWRITABLE.search(column):
+            problems.append(
+                (
+                    column,
+                    "is a column of the pool whose name has a comma, backslash or double quote; Cognito's "
+                    "CSV header is not quoted and how it reads such a name is unconfirmed, so this pool's "
+                    "users cannot be imported from a file",
+                )
+            )
+    return seen, unknown, extra, problems
 
+
+def _presence_problems(schema: PoolSchema, seen: Mapping[str, int]) -> list[tuple[str | None, str]]:
+    """Columns every file for this pool must have."""
+    problems: list[tuple[str | None, str]] = []
+    if USERNAME not in seen:
+        problems.append(
+            (USERNAME, "is missing from the header; every user needs a username (alias: username)")
+        )
+    for column in sorted(schema.required):
+        if column not in seen:
+            problems.append((column, f"is missing from the header; the pool requires {column} on every user"))
+    if not schema.auto_verified:
+        problems.append(
+            (
+                None,
+                "the pool has no auto-verified attribute (email or phone_number), so Cognito cannot "
+                "import users into it; make the pool auto-verify email or phone_number",
+            )
+        )
+    elif not any(a in seen and f"{a}_verified" in seen for a in schema.auto_verified):
+        columns_needed = " or ".join(f"{a} and {a}_verified" for a in sorted(schema.auto_verified))
+        problems.append(
+            (None, f"no auto-verified attribute can be marked verified: add the columns {columns_needed}")
+        )
+    return problems
+
+
+def _unique_why(schema: PoolSchema, attribute: str) -> str:
+    role = "as the username" if attribute in schema.username_attributes else "as a sign-in alias"
+    return f"the pool uses {attribute} {role}, so each user needs a different one"
+
+
+def plan_columns(
+    schema: PoolSchema, header: Sequence[str], *, password_hashing_algorithm: str | None = None
+) -> ColumnPlan:
+    """Check a file's header against the pool and plan its rows.
+
+    ``password_hashing_algorithm``: the job's PasswordHashingAlgorithm; None (the default) refuses a
+    ``password_hash`` column, which Cognito documents only for jobs created with one.
+    """
+    columns = [ALIASES.get(c, c) for c in header]
+    seen, unknown, extra, problems = _read_header(schema, columns, password_hashing_algorithm)
     out_header = [*schema.header, *extra]
     fills: list[str] = []
     source_index: list[int] = []
@@ -496,36 +704,34 @@ def plan_columns(schema: PoolSchema, header: Sequence[str]) -> ColumnPlan:
         else:
             source_index.append(-1)
             fills.append(("true" if schema.mfa == "ON" else "false") if column == MFA_ENABLED else "")
-
-    username = seen.get(USERNAME)
-    if username is None:
-        problems.append(
-            (USERNAME, "is missing from the header; every user needs a username (alias: username)")
-        )
-    for column in sorted(schema.required):
-        if column not in seen:
-            problems.append((column, f"is missing from the header; the pool requires {column} on every user"))
-
+    problems += _presence_problems(schema, seen)
     verified_pairs = [
         (seen[a], seen[f"{a}_verified"])
         for a in sorted(schema.auto_verified)
         if a in seen and f"{a}_verified" in seen
     ]
-    hint = _verify_hint(schema.auto_verified)
-    if not schema.auto_verified:
-        problems.append(
-            (
-                None,
-                "the pool has no auto-verified attribute (email or phone_number), so Cognito cannot "
-                "import users into it; make the pool auto-verify email or phone_number",
-            )
-        )
-    elif not verified_pairs:
-        columns_needed = " or ".join(f"{a} and {a}_verified" for a in sorted(schema.auto_verified))
-        problems.append(
-            (None, f"no auto-verified attribute can be marked verified: add the columns {columns_needed}")
-        )
+    booleans, checks = _value_checks(schema, columns, unknown)
+    unique = [(seen[a], _unique_why(schema, a)) for a in schema.unique_attributes if a in seen]
+    return ColumnPlan(
+        columns=columns,
+        out_header=out_header,
+        source_index=source_index,
+        fills=fills,
+        username=seen.get(USERNAME),
+        booleans=booleans,
+        checks=checks,
+        verified_pairs=verified_pairs,
+        verify_hint=_verify_hint(schema.auto_verified),
+        unknown=unknown,
+        problems=problems,
+        unique=unique,
+    )
 
+
+def _value_checks(
+    schema: PoolSchema, columns: Sequence[str], unknown: set[int]
+) -> tuple[list[int], list[tuple[int, str, Check | None, str | None]]]:
+    """The boolean columns, and (column, name, check, message when empty) of each checked column."""
     booleans: list[int] = []
     checks: list[tuple[int, str, Check | None, str | None]] = []
     for i, column in enumerate(columns):
@@ -543,6 +749,8 @@ def plan_columns(schema: PoolSchema, header: Sequence[str]) -> ColumnPlan:
             check = custom_check(attr)
         else:
             check = STANDARD_CHECKS.get(column)
+            if column in schema.standard_lengths:
+                check = length_check(*schema.standard_lengths[column], then=check)
         if column == MFA_ENABLED:
             mfa_allowed = _MFA_ALLOWED.get(schema.mfa, "true or false") if schema.known else "true or false"
             empty: str | None = f"is empty; allowed: {mfa_allowed}"
@@ -552,19 +760,7 @@ def plan_columns(schema: PoolSchema, header: Sequence[str]) -> ColumnPlan:
             empty = None
         if check is not None or empty is not None:
             checks.append((i, column, check, empty))
-    return ColumnPlan(
-        columns=columns,
-        out_header=out_header,
-        source_index=source_index,
-        fills=fills,
-        username=username,
-        booleans=booleans,
-        checks=checks,
-        verified_pairs=verified_pairs,
-        verify_hint=hint,
-        unknown=unknown,
-        problems=problems,
-    )
+    return booleans, checks
 
 
 # One search a value: the characters above, and control characters, which Cognito may trim or

@@ -4,7 +4,9 @@ exactly its expected messages (see csv_corpus/README.md)."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +16,12 @@ from cognito_user_import_handler.csv_rules import PoolSchema, ValidationError
 CORPUS = Path(__file__).parent / "csv_corpus"
 GOOD = sorted(p for p in (CORPUS / "good").glob("*.csv") if not p.name.endswith(".expected.csv"))
 BAD = sorted((CORPUS / "bad").glob("*.csv"))
+
+
+def job_options(path: Path) -> dict[str, Any]:
+    """What the job is created with (``NAME.job.json``: {"password_hashing_algorithm": ...})."""
+    own = path.with_suffix(".job.json")
+    return dict(json.loads(own.read_text(encoding="utf-8"))) if own.exists() else {}
 
 
 def schema_for(path: Path) -> PoolSchema:
@@ -29,7 +37,7 @@ def schema_for(path: Path) -> PoolSchema:
 def test_good_file_converts_exactly(path: Path) -> None:
     out = io.StringIO()
     with path.open("rb") as source:
-        result = convert(source, out, schema=schema_for(path), file_name=path.name)
+        result = convert(source, out, schema=schema_for(path), file_name=path.name, **job_options(path))
     assert result.problems == []
     assert result.problem_count == 0
     expected = path.with_suffix(".expected.csv")
@@ -40,7 +48,9 @@ def test_good_file_converts_exactly(path: Path) -> None:
 @pytest.mark.parametrize("path", BAD, ids=lambda p: p.name)
 def test_bad_file_fails_with_expected_messages(path: Path) -> None:
     with path.open("rb") as source:
-        result = convert(source, io.StringIO(), schema=schema_for(path), file_name=path.name)
+        result = convert(
+            source, io.StringIO(), schema=schema_for(path), file_name=path.name, **job_options(path)
+        )
     assert result.problem_count > 0
     with pytest.raises(ValidationError) as raised:
         result.raise_for_problems()

@@ -221,3 +221,99 @@ def test_username_index_grows_and_remembers_lines() -> None:
     assert index.line_of("user4999") == 5001
     assert index.line_of("nobody") is None
     assert "user0" in index and "nobody" not in index and 3 not in index
+
+
+@pytest.mark.parametrize(
+    ("header", "looks"),
+    [
+        ("cognito:username;email;email_verified", "semicolon"),
+        ("cognito:username\temail\temail_verified", "tab"),
+    ],
+)
+def test_a_header_separated_otherwise_says_to_save_as_comma_separated(header: str, looks: str) -> None:
+    row = (
+        header.replace("cognito:username", "ann")
+        .replace("email_verified", "true")
+        .replace("email", "a@x.org")
+    )
+    result, out = run(f"{header}\n{row}\n")
+    assert messages(result) == [f"f.csv:1: this file looks {looks}-separated; save it as comma-separated CSV"]
+    assert out == ""
+
+
+def test_too_few_fields_are_counted_not_blamed_on_commas() -> None:
+    result, _ = run(
+        "cognito:username,email,email_verified,name\nann,a@x.org,true\nbob,b@x.org,true,B,extra\n"
+    )
+    assert messages(result) == [
+        "f.csv:2 (ann): has 3 fields, the header has 4; every row needs a value (maybe empty) for each "
+        "column",
+        "f.csv:3 (bob): has 5 fields but the header has 4 columns; a value containing a comma must be "
+        'quoted ("a,b")',
+    ]
+
+
+CASE_INSENSITIVE = PoolSchema(
+    SMALL.header, SMALL.required, SMALL.auto_verified, SMALL.mfa, case_sensitive=False
+)
+
+
+def test_usernames_differing_in_case_are_duplicates_in_a_case_insensitive_pool() -> None:
+    text = "cognito:username,email,email_verified\nbob,b1@x.org,true\nalice,a@x.org,true\nBOB,b2@x.org,true\n"
+    assert run(text)[0].ok  # a case-sensitive pool holds both
+    result, _ = run(text, CASE_INSENSITIVE)
+    assert messages(result) == [
+        "f.csv:4 (BOB): column cognito:username: value 'BOB' is a duplicate of line 2 when case is ignored "
+        "(the pool's usernames are case-insensitive); usernames must be unique"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("settings", "why"),
+    [
+        ({"alias_attributes": frozenset({"email"})}, "the pool uses email as a sign-in alias"),
+        ({"username_attributes": frozenset({"email"})}, "the pool uses email as the username"),
+    ],
+)
+def test_a_sign_in_attribute_must_differ_between_users(settings: dict[str, frozenset[str]], why: str) -> None:
+    schema = PoolSchema(SMALL.header, SMALL.required, SMALL.auto_verified, SMALL.mfa, **settings)  # type: ignore[arg-type]
+    text = (
+        "cognito:username,email,email_verified\nann,ann@x.org,true\nbob,bob@x.org,true\nann2,Ann@X.org,true\n"
+    )
+    assert run(text)[0].ok  # without the setting, two users may share an email
+    result, _ = run(text, schema)
+    assert messages(result) == [
+        f"f.csv:4 (ann2): column email: value 'Ann@X.org' is also on line 2; {why}, so each user needs a "
+        "different one"
+    ]
+
+
+def test_empty_sign_in_attributes_are_not_duplicates() -> None:
+    header = ("email", "email_verified", "phone_number", "phone_number_verified", MFA_ENABLED, USERNAME)
+    schema = PoolSchema(
+        header,
+        frozenset(),
+        frozenset({"email", "phone_number"}),
+        "OFF",
+        alias_attributes=frozenset({"phone_number"}),
+    )
+    text = "cognito:username,email,email_verified,phone_number\na,a@x.org,true,\nb,b@x.org,true,\n"
+    assert run(text, schema)[0].ok
+
+
+def test_password_hash_is_written_only_for_a_job_with_an_algorithm() -> None:
+    text = "cognito:username,email,email_verified,password_hash\nann,ann@x.org,true,$2b$12$abc\n"
+    refused, out = run(text)
+    assert [p.column for p in refused.problems] == ["password_hash"]
+    result, out = run(text, password_hashing_algorithm="BCRYPT")
+    assert result.ok
+    assert out.splitlines() == [
+        "email,email_verified,name,cognito:mfa_enabled,cognito:username,password_hash",
+        "ann@x.org,true,,false,ann,$2b$12$abc",
+    ]
+
+
+def test_a_zero_width_space_in_a_username_is_refused() -> None:
+    result, _ = run("cognito:username,email,email_verified\nzero\u200bwidth,z@x.org,true\n")
+    assert [(p.line, p.column) for p in result.problems] == [(2, USERNAME)]
+    assert "U+200B, an invisible format character (Unicode category Cf)" in messages(result)[0]

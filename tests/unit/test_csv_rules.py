@@ -130,12 +130,14 @@ def test_email_refused(value: str) -> None:
     assert check_email(value) is not None
 
 
-@pytest.mark.parametrize("value", ["+1", "+12065550100", "+123456789012345"])
+@pytest.mark.parametrize("value", ["+12", "+12065550100", "+123456789012345"])
 def test_phone_accepted(value: str) -> None:
     assert check_phone(value) is None
 
 
-@pytest.mark.parametrize("value", ["12065550100", "+0123", "+1234567890123456", "+1 206", "+", "+1-206"])
+@pytest.mark.parametrize(
+    "value", ["12065550100", "+0123", "+1234567890123456", "+1 206", "+", "+1-206", "+1", "+\uff19\uff19"]
+)
 def test_phone_refused(value: str) -> None:
     assert check_phone(value) is not None
 
@@ -164,7 +166,10 @@ def test_custom_checks() -> None:
     string = custom_check(CustomAttribute("s", "String", min_length=1, max_length=3))
     assert string is not None and string("abc") is None
     assert string("abcd") == "is 4 characters long; allowed: 1 to 3 characters"
-    assert custom_check(CustomAttribute("s", "String")) is None
+    # A custom String without MaxLength still holds at most 2048 characters (the emulator agrees).
+    plain = custom_check(CustomAttribute("s", "String"))
+    assert plain is not None and plain("x" * 2048) is None
+    assert plain("x" * 2049) == "is 2,049 characters long; allowed: at most 2048 characters"
     assert custom_check(CustomAttribute("d", "DateTime")) is None  # the format is unconfirmed
 
 
@@ -184,12 +189,113 @@ def test_plan_reports_duplicate_and_empty_header_names() -> None:
     assert "header column 4 is empty; every column needs a name" in messages
 
 
-def test_generic_allows_any_custom_column_and_password_hash() -> None:
-    plan = plan_columns(
-        PoolSchema.generic(), [USERNAME, "email", "email_verified", "custom:x", "password_hash"]
-    )
+def test_generic_allows_any_custom_column_and_password_hash_with_an_algorithm() -> None:
+    header = [USERNAME, "email", "email_verified", "custom:x", "password_hash"]
+    plan = plan_columns(PoolSchema.generic(), header, password_hashing_algorithm="BCRYPT")
     assert plan.problems == []
     assert plan.out_header[-2:] == ["custom:x", "password_hash"]
+
+
+@pytest.mark.parametrize("schema", [PoolSchema.generic(), PoolSchema.from_describe_user_pool(POOL, [])])
+def test_password_hash_column_needs_an_algorithm(schema: PoolSchema) -> None:
+    plan = plan_columns(schema, [USERNAME, "email", "email_verified", "password_hash"])
+    assert plan.problems == [
+        (
+            "password_hash",
+            "is allowed only in a job created with a password hashing algorithm; set "
+            "password_hashing_algorithm (BCRYPT, SCRYPT, ARGON2ID, PBKDF2_SHA256) on the UserImport "
+            "(validate: --password-hashing-algorithm), or remove the column",
+        )
+    ]
+    assert "password_hash" not in plan.out_header
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["custom:a,b", "custom:a\\b", 'custom:a"b', "custom:a\nb", "custom:a b", "custom:", "custom:" + "x" * 21],
+)
+def test_generic_refuses_custom_names_cognito_cannot_have_or_the_header_cannot_carry(name: str) -> None:
+    plan = plan_columns(PoolSchema.generic(), [USERNAME, "email", "email_verified", name])
+    assert [column for column, _ in plan.problems] == [name]
+    assert (
+        "is not a custom attribute name (header column 4); allowed: custom: then 1 to 20"
+        in plan.problems[0][1]
+    )
+    assert name not in plan.out_header
+
+
+def test_a_pool_attribute_whose_name_the_header_cannot_carry_is_refused() -> None:
+    pool = {**POOL, "SchemaAttributes": [{"Name": "custom:a,b", "AttributeDataType": "String"}]}
+    plan = plan_columns(PoolSchema.from_describe_user_pool(pool, []), [USERNAME, "email", "email_verified"])
+    assert [column for column, _ in plan.problems] == ["custom:a,b"]
+    assert "how it reads such a name is unconfirmed" in plan.problems[0][1]
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("zero\u200bwidth", "contains U+200B, an invisible format character (Unicode category Cf)"),
+        ("soft\u00adhyphen", "contains U+00AD, an invisible format character (Unicode category Cf)"),
+        ("no\u00a0break", "contains U+00A0, a space (Unicode category Zs)"),
+        ("line\u2028sep", "contains U+2028, a line separator (Unicode category Zl)"),
+        ("private\ue000", "contains U+E000, a private-use character (Unicode category Co)"),
+        ("unassigned\U000e0fff", "contains U+E0FFF, an unassigned code point (Unicode category Cn)"),
+        ("tab\there", "contains U+0009, a tab (Unicode category Cc)"),
+        ("alice smith", "contains U+0020, a space (Unicode category Zs)"),
+    ],
+)
+def test_usernames_outside_cognitos_pattern_are_refused(name: str, why: str) -> None:
+    assert csv_rules.username_is_bad(name)
+    assert (check_username(name) or "").startswith(why + "; allowed: letters, marks, symbols")
+
+
+@pytest.mark.parametrize("name", ["山田", "josé", "a+b@c.d", "π≈3,14", "👍", "e\u0301"])
+def test_usernames_of_letters_marks_symbols_numbers_punctuation_pass(name: str) -> None:
+    assert not csv_rules.username_is_bad(name)
+    assert check_username(name) is None
+
+
+def test_pool_settings_read_from_describe_user_pool_and_round_trip() -> None:
+    pool = {
+        **POOL,
+        "UsernameConfiguration": {"CaseSensitive": False},
+        "AliasAttributes": ["preferred_username", "email"],
+        "SchemaAttributes": [
+            *POOL["SchemaAttributes"],
+            {"Name": "name", "StringAttributeConstraints": {"MinLength": "2", "MaxLength": "5"}},
+            {"Name": "given_name", "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "2048"}},
+        ],
+    }
+    schema = PoolSchema.from_describe_user_pool(pool, [])
+    assert not schema.case_sensitive
+    assert schema.alias_attributes == frozenset({"email", "preferred_username"})
+    assert schema.unique_attributes == ("email", "preferred_username")
+    assert schema.standard_lengths == {"name": (2, 5)}  # given_name keeps Cognito's default
+    assert PoolSchema.from_json(schema.to_json()) == schema
+    email_pool = PoolSchema.from_describe_user_pool({**POOL, "UsernameAttributes": ["email"]}, [])
+    assert email_pool.case_sensitive and email_pool.unique_attributes == ("email",)
+    assert (
+        PoolSchema.from_describe_user_pool({**POOL, "UsernameAttributes": None}, []).unique_attributes == ()
+    )
+
+
+def test_standard_attribute_lengths_of_the_pool_are_checked_before_the_format() -> None:
+    pool = {
+        **POOL,
+        "SchemaAttributes": [
+            *POOL["SchemaAttributes"],
+            {"Name": "name", "StringAttributeConstraints": {"MinLength": "2", "MaxLength": "5"}},
+            {"Name": "email", "Required": True, "StringAttributeConstraints": {"MaxLength": "9"}},
+        ],
+    }
+    text = "cognito:username,email,email_verified,name\na,a@b.co,true,Ann\nb,bee@b.org,true,Bartholomew\n"
+    out = io.StringIO()
+    result = convert(
+        io.BytesIO(text.encode()), out, schema=PoolSchema.from_describe_user_pool(pool, []), file_name="u.csv"
+    )
+    assert [str(p) for p in result.problems] == [
+        "u.csv:3 (b): column name: value 'Bartholomew' is 11 characters long; allowed: 2 to 5 characters"
+    ]
 
 
 def test_limits_are_cognitos() -> None:
