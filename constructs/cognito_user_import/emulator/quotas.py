@@ -103,7 +103,7 @@ class QuotaLimiter:
     """Decides, call by call, whether a Cognito operation is within every quota that applies to it."""
 
     def __init__(self, clock: Clock = time.monotonic) -> None:
-        self._clock = clock
+        self.clock = clock  # replaceable, e.g. frozen by a test
         self._lock = threading.Lock()
         self._buckets: dict[BucketKey, TokenBucket] = {}
 
@@ -113,7 +113,7 @@ class QuotaLimiter:
         if not limits:
             return True
         with self._lock:
-            now = self._clock()
+            now = self.clock()
             buckets = []
             for key, rate in limits:
                 bucket = self._buckets.get(key)
