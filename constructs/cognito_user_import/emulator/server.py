@@ -110,7 +110,11 @@ class Emulator:
     """The Cognito import-job emulator on moto server, in this process, on a thread.
 
     moto keeps its state in module globals, so every Emulator of one process shares moto's state
-    (pools, users, roles, logs); each has its own jobs, faults and settings.
+    (pools, users, roles, logs); each has its own jobs, faults, settings, call counts and quota buckets.
+
+    By default it runs in AWS-quota mode (``settings.aws_quotas``, quotas.py) with an AWS-like latency
+    per Cognito call (``settings.call_latency_seconds``); ``EmulatorSettings(aws_quotas=False)`` turns
+    both off. ``calls`` counts the Cognito calls (``calls.to_json()``, ``calls.reset()``).
     """
 
     region = "us-east-1"
