@@ -25,6 +25,8 @@ from constructs import Construct
 _IAM_WILDCARDS = ("*", "?")
 #: An S3 version id is at most 1,024 bytes (S3 API reference, VersionId).
 _VERSION_ID_MAX = 1024
+#: UserRecord's flags, written "true"/"false" into the file.
+_RECORD_FLAGS = ("email_verified", "phone_number_verified", "mfa_enabled")
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,14 @@ def _checked_records(users: Any) -> list[UserRecord]:
             UserRecord,
             "a UserRecord (e.g. UserRecord('ana', {'email': 'ana@example.com'}, email_verified=True))",
         )
+        for flag in _RECORD_FLAGS:
+            # UserRecord writes any truthy flag as "true": the string "false" would verify the email.
+            value = getattr(record, flag)
+            if value is not None and not isinstance(value, bool):
+                raise TypeError(
+                    f"{owner}: users[{index}].{flag} ({record.username!r}) must be True, False or None, "
+                    f"got {checks.shown(value)}"
+                )
     return records
 
 

@@ -220,6 +220,17 @@ def test_from_users_arguments(users: Any, message: str) -> None:
     assert re.fullmatch(f"UserCsv.from_users: {message}", str(raised.value)), str(raised.value)
 
 
+@pytest.mark.parametrize("flag", ["email_verified", "phone_number_verified", "mfa_enabled"])
+def test_from_users_flags_must_be_bools(flag: str) -> None:
+    record = UserRecord("ana", {"email": "ana@example.com"}, **{flag: "false"})
+    with pytest.raises(
+        TypeError,
+        match=rf"^UserCsv.from_users: users\[0\].{flag} \('ana'\) must be True, False or None, "
+        r"got 'false' \(str\)$",
+    ):
+        UserCsv.from_users([record])
+
+
 def test_from_users_takes_any_iterable_of_records() -> None:
     assert UserCsv.from_users(r for r in [RECORD]) is not None
 
