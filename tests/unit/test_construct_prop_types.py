@@ -222,7 +222,8 @@ def test_from_users_arguments(users: Any, message: str) -> None:
 
 @pytest.mark.parametrize("flag", ["email_verified", "phone_number_verified", "mfa_enabled"])
 def test_from_users_flags_must_be_bools(flag: str) -> None:
-    record = UserRecord("ana", {"email": "ana@example.com"}, **{flag: "false"})
+    flags: dict[str, Any] = {flag: "false"}
+    record = UserRecord("ana", {"email": "ana@example.com"}, **flags)
     with pytest.raises(
         TypeError,
         match=rf"^UserCsv.from_users: users\[0\].{flag} \('ana'\) must be True, False or None, "
