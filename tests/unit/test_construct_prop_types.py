@@ -194,10 +194,11 @@ def test_tokens_are_passed_through(stack: Stack) -> None:
         existing_users=existing,
     )
     properties = resource_properties(stack)
-    assert properties["QuotaShare"] == {"Ref": "Share"}
-    assert properties["PasswordHashingAlgorithm"] == {"Ref": "Algorithm"}
-    assert properties["ExistingUsers"] == {"Ref": "Existing"}
-    assert properties["SourceVersion"] == {"Ref": "Version"}
+    assert properties["QuotaShare"] == stack.resolve(share)
+    assert properties["PasswordHashingAlgorithm"] == stack.resolve(algorithm)
+    assert properties["ExistingUsers"] == stack.resolve(existing)
+    assert properties["SourceVersion"] == stack.resolve(version)
+    assert all("Ref" in stack.resolve(token) for token in (share, algorithm, existing, version))
 
 
 @pytest.mark.parametrize(

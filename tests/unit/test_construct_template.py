@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -64,7 +64,7 @@ class Synth:
             remove_users_on_delete=True,
         )
         self.template = Template.from_stack(self.stack)
-        self.json: dict[str, Any] = self.template.to_json()
+        self.json: dict[str, Any] = dict(self.template.to_json())
 
     def ref(self, construct: Any) -> Any:
         return self.stack.resolve(construct)
@@ -340,7 +340,7 @@ def test_source_object_asset_is_the_file(synth: Synth) -> None:
 def test_handler_asset_hash_is_stable_across_runs_and_folders(
     synth: Synth, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def code_key(template: dict[str, Any]) -> str:
+    def code_key(template: Mapping[str, Any]) -> str:
         [function] = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
         return str(function["Properties"]["Code"]["S3Key"])
 
