@@ -73,6 +73,8 @@ class ImportJob:
     forced_failure: bool = False
     rows: list[CsvRow] = field(default_factory=list)
     next_row: int = 0
+    #: Who the pool's users are, read once when the rows begin and kept up to date by them.
+    names: pool_rules.PoolNames | None = None
     log: JobLog | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -242,6 +244,7 @@ class JobStore:
             return
         job.rows = parsed.rows
         job.next_row = 0
+        job.names = pool_rules.PoolNames(pool)
 
     def _run_rows(self, job: ImportJob, now: float) -> None:
         settings = self.settings
@@ -256,7 +259,9 @@ class JobStore:
             if row.values is None:
                 verdict = pool_rules.RowVerdict("FAILED", row.error or "The row cannot be read.")
             else:
-                verdict = pool_rules.import_row(pool, row.values, job.password_hashing_algorithm is not None)
+                verdict = pool_rules.import_row(
+                    pool, row.values, job.password_hashing_algorithm is not None, job.names
+                )
             if verdict.outcome == "SUCCEEDED":
                 job.imported += 1
             elif verdict.outcome == "SKIPPED":
@@ -283,6 +288,7 @@ class JobStore:
         job.completion_message = message
         job.rows = []  # the rows hold user data: keep them no longer than needed
         job.file_at_start = None
+        job.names = None
 
     # ---- the runner thread ---------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ Reads moto's pool model directly (the caller holds the emulator's state lock).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -39,8 +40,11 @@ USERNAME_COLUMN = "cognito:username"
 PASSWORD_HASH_COLUMN = "password_hash"
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+#: E.164: '+', a country code not starting with 0 and a subscriber number: 2 to 15 digits in all.
 _E164 = re.compile(r"\+[1-9][0-9]{1,14}")
-_WHITESPACE = re.compile(r"\s")
+#: UsernameType's pattern [\p{L}\p{M}\p{S}\p{N}\p{P}]+ as Unicode general categories.
+_USERNAME_CATEGORIES = frozenset("LMSNP")
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
 Outcome = Literal["SUCCEEDED", "SKIPPED", "FAILED"]
 
@@ -79,18 +83,105 @@ def header_problem(header: list[str], pool: CognitoIdpUserPool, accepts_password
     return " ".join(problems) or None
 
 
-def import_row(pool: CognitoIdpUserPool, values: dict[str, str], accepts_password_hash: bool) -> RowVerdict:
-    """Judge one readable row; on success the user is created in the moto pool."""
-    username = values.get(USERNAME_COLUMN, "")
+class PoolNames:
+    """What the pool's users answer to, kept for the length of a job: usernames (lower-cased in a
+    case-insensitive pool) and the values of the attributes the pool signs in with.
+
+    Built once per job rather than scanning every user per row (moto's _get_user does, for
+    UsernameAttributes pools), and updated as the job creates users.
+    """
+
+    def __init__(self, pool: CognitoIdpUserPool) -> None:
+        config = pool.extended_config
+        # UsernameConfiguration absent: the pool compares usernames as written (CaseSensitive true).
+        self.case_sensitive = (config.get("UsernameConfiguration") or {}).get(
+            "CaseSensitive", True
+        ) is not False
+        self.username_attributes = [str(a) for a in config.get("UsernameAttributes") or []]
+        self.alias_attributes = [str(a) for a in config.get("AliasAttributes") or []]
+        self._usernames: set[str] = set()
+        self._values: dict[str, set[str]] = {
+            a: set() for a in (*self.username_attributes, *self.alias_attributes)
+        }
+        for user in pool.users.values():
+            self.add(str(user.username), {a["Name"]: a["Value"] for a in user.attributes})
+
+    def _fold(self, name: str) -> str:
+        # Cognito's exact folding is unpublished; lower() is the plain reading of "case-insensitive".
+        return name if self.case_sensitive else name.lower()
+
+    def _answers_to(self, values: dict[str, str], attribute: str) -> str | None:
+        """The value a user answers to through ``attribute``: email and phone only once verified."""
+        value = values.get(attribute, "")
+        if not value:
+            return None
+        unverified = values.get(f"{attribute}_verified", "").lower() != "true"
+        if attribute in self.alias_attributes and attribute != "preferred_username" and unverified:
+            return None
+        return self._fold(value)
+
+    def add(self, username: str, values: dict[str, str]) -> None:
+        self._usernames.add(self._fold(username))
+        for attribute, seen in self._values.items():
+            value = self._answers_to(values, attribute)
+            if value is not None:
+                seen.add(value)
+
+    def exists(self, username: str, values: dict[str, str]) -> bool:
+        """A user with this username, or (UsernameAttributes pools) with this email or phone number."""
+        folded = self._fold(username)
+        if folded in self._usernames or any(folded in self._values[a] for a in self.username_attributes):
+            return True
+        return any(
+            (value := self._answers_to(values, a)) is not None and value in self._values[a]
+            for a in self.username_attributes
+        )
+
+    def alias_taken(self, values: dict[str, str]) -> str | None:
+        """The sign-in alias another user already answers to (Cognito's AliasExistsException)."""
+        for attribute in self.alias_attributes:
+            value = self._answers_to(values, attribute)
+            if value is not None and value in self._values[attribute]:
+                return attribute
+        return None
+
+
+def _username_problem(username: str) -> str | None:
     if not username:
-        return _failed(f"{USERNAME_COLUMN} is missing.")
-    if _WHITESPACE.search(username) or len(username) > 128:
-        return _failed(f"{USERNAME_COLUMN} must be 1-128 characters without spaces or tabs.")
-    if _exists(pool, username, values):
+        return f"{USERNAME_COLUMN} is missing."
+    if len(username) > 128 or not _all_in_categories(username, _USERNAME_CATEGORIES):
+        return (
+            f"{USERNAME_COLUMN} must be 1-128 letters, marks, symbols, numbers or punctuation "
+            "(no spaces, control or format characters)."
+        )
+    return None
+
+
+def _all_in_categories(text: str, major: frozenset[str]) -> bool:
+    return all(unicodedata.category(char)[0] in major for char in text)
+
+
+def import_row(
+    pool: CognitoIdpUserPool,
+    values: dict[str, str],
+    accepts_password_hash: bool,
+    names: PoolNames | None = None,
+) -> RowVerdict:
+    """Judge one readable row; on success the user is created in the moto pool (and in ``names``,
+    the job's view of who exists; None builds one, which reads every user)."""
+    names = names if names is not None else PoolNames(pool)
+    username = values.get(USERNAME_COLUMN, "")
+    username_problem = _username_problem(username)
+    if username_problem:
+        return _failed(username_problem)
+    if pool.users.get(username) is not None or names.exists(username, values):
         return SKIPPED
     problem = _row_problem(pool, values)
     if problem:
         return _failed(problem)
+    taken = names.alias_taken(values)
+    if taken:
+        return _failed(f"An account with the given {taken} already exists.")
     attributes = [
         {"Name": name, "Value": _stored_value(pool, name, value)}
         for name, value in values.items()
@@ -102,22 +193,12 @@ def import_row(pool: CognitoIdpUserPool, values: dict[str, str], accepts_passwor
     uses_alias_username = bool(pool.extended_config.get("UsernameAttributes"))
     user = CognitoIdpUser(pool.id, None if uses_alias_username else username, None, status, attributes)
     pool.users[user.username] = user
+    names.add(username, {a["Name"]: a["Value"] for a in attributes})
     return SUCCEEDED
 
 
 def _failed(reason: str) -> RowVerdict:
     return RowVerdict("FAILED", reason)
-
-
-def _exists(pool: CognitoIdpUserPool, username: str, values: dict[str, str]) -> bool:
-    if pool._get_user(username):
-        return True
-    # In a pool whose usernames are emails or phone numbers, those values identify the user too.
-    for attribute in pool.extended_config.get("UsernameAttributes") or []:
-        value = values.get(str(attribute))
-        if value and pool._get_user(value):
-            return True
-    return False
 
 
 def _row_problem(pool: CognitoIdpUserPool, values: dict[str, str]) -> str | None:
@@ -182,10 +263,10 @@ def _value_problem(pool: CognitoIdpUserPool, name: str, value: str) -> str | Non
     if data_type == "Boolean" and value.lower() not in ("true", "false"):
         return f"{name} must be true or false."
     if data_type == "Number":
-        try:
-            number = int(value)
-        except ValueError:
+        # Not int(value): that would also take "1_000" and digits of other scripts.
+        if not _WHOLE_NUMBER.fullmatch(value):
             return f"{name} must be a whole number."
+        number = int(value)
         low, high = schema["number"].get("MinValue"), schema["number"].get("MaxValue")
         if (low not in (None, "") and number < int(low)) or (high not in (None, "") and number > int(high)):
             return f"{name} is outside its allowed range."
@@ -196,7 +277,7 @@ def _value_problem(pool: CognitoIdpUserPool, name: str, value: str) -> str | Non
     if name == "email" and not _EMAIL.fullmatch(value):
         return "email is not a valid email address."
     if name == "phone_number" and not _E164.fullmatch(value):
-        return "phone_number is not in E.164 format (+ and up to 15 digits)."
+        return "phone_number is not in E.164 format (+, the country code and the number: 2 to 15 digits)."
     return None
 
 
