@@ -18,6 +18,7 @@ from cognito_user_import.logs_role import ImportLogsRole, cognito_log_group_arns
 from cognito_user_import.nag import acknowledge_wildcard_resources
 from cognito_user_import.sources import UserCsv, UserCsvConfig
 from cognito_user_import.synth_validation import validate_source
+from cognito_user_import_handler.csv_rules import PASSWORD_HASHING_ALGORITHMS
 from cognito_user_import_handler.properties import RESOURCE_TYPE, ExistingUsers, ImportProperties
 from constructs import Construct
 
@@ -28,8 +29,6 @@ JOB_NAME_MAX = 128
 TIMEOUT_MIN_SECONDS = 1
 TIMEOUT_MAX_SECONDS = 3600
 DEFAULT_TIMEOUT_MINUTES = 30
-#: CreateUserImportJob's PasswordHashingAlgorithm values (botocore 1.43.51 on; see FACTS.md).
-PASSWORD_HASHING_ALGORITHMS = ("BCRYPT", "SCRYPT", "ARGON2ID", "PBKDF2_SHA256")
 DEFAULT_QUOTA_SHARE = 0.5
 #: How messages name the construct.
 OWNER = "UserImport"
