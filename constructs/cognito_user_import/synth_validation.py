@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +13,13 @@ from cognito_user_import_handler import csv_dialect
 from cognito_user_import_handler.csv_rules import (
     MFA_ENABLED,
     MFA_MODES,
+    SIGN_IN_ATTRIBUTES,
     STANDARD_ATTRIBUTES,
     USERNAME,
     VERIFIABLE,
     CustomAttribute,
     PoolSchema,
+    narrower_lengths,
 )
 
 
@@ -51,30 +54,72 @@ def _custom_attribute(name: str, attr: cognito.CfnUserPool.SchemaAttributeProper
     )
 
 
-def _schema_attributes(
-    cfn: cognito.CfnUserPool,
-) -> tuple[frozenset[str], dict[str, CustomAttribute]] | None:
-    """Required standard attributes and custom attributes, or None when any part is a token."""
+@dataclass
+class _Attributes:
+    required: set[str] = field(default_factory=set)
+    custom: dict[str, CustomAttribute] = field(default_factory=dict)
+    lengths: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
+
+
+def _schema_attributes(cfn: cognito.CfnUserPool) -> _Attributes | None:
+    """Required standard attributes, their length limits and custom attributes, or None when any
+    part is a token."""
     schema = cfn.schema
+    found = _Attributes()
     if schema is None:
-        return frozenset(), {}
+        return found
     if Token.is_unresolved(schema) or not isinstance(schema, list):
         return None
-    required: set[str] = set()
-    custom: dict[str, CustomAttribute] = {}
     for attr in schema:
         if not isinstance(attr, cognito.CfnUserPool.SchemaAttributeProperty) or not _known(attr.name):
             return None
         name = str(attr.name)
         if name in STANDARD_ATTRIBUTES:
             if attr.required is True:
-                required.add(name)
+                found.required.add(name)
             elif attr.required is not None and attr.required is not False:
                 return None  # a token: which attributes are required is unknown
+            # CDK's StandardAttribute has no length limits, but CfnUserPool (an escape hatch) has.
+            limits = _custom_attribute(name, attr)
+            narrower = narrower_lengths(limits.min_length, limits.max_length)
+            if narrower is not None:
+                found.lengths[name] = narrower
         else:
             bare = name.removeprefix("custom:")
-            custom[f"custom:{bare}"] = _custom_attribute(bare, attr)
-    return frozenset(required), custom
+            found.custom[f"custom:{bare}"] = _custom_attribute(bare, attr)
+    return found
+
+
+def _known_list(value: Any) -> list[str] | None:
+    """A list property's strings; None when it or an element is a token."""
+    if value is None:
+        return []
+    if not _known(value) or not isinstance(value, list) or not all(_known(v) for v in value):
+        return None
+    return [str(v) for v in value]
+
+
+def _sign_in_settings(cfn: cognito.CfnUserPool) -> dict[str, Any]:
+    """PoolSchema's case_sensitive, username_attributes and alias_attributes, where known.
+
+    A token leaves that setting at the generic rules: the handler checks it against the pool.
+    """
+    settings: dict[str, Any] = {}
+    config = cfn.username_configuration
+    # sign_in_case_sensitive=False; absent (None) means case-sensitive, as in Cognito.
+    if (
+        isinstance(config, cognito.CfnUserPool.UsernameConfigurationProperty)
+        and config.case_sensitive is False
+    ):
+        settings["case_sensitive"] = False
+    for key, value in (
+        ("username_attributes", cfn.username_attributes),
+        ("alias_attributes", cfn.alias_attributes),
+    ):
+        names = _known_list(value)
+        if names is not None:
+            settings[key] = frozenset(n for n in names if n in SIGN_IN_ATTRIBUTES)
+    return settings
 
 
 def pool_schema(user_pool: cognito.IUserPool) -> PoolSchema:
@@ -111,21 +156,35 @@ def pool_schema(user_pool: cognito.IUserPool) -> PoolSchema:
             mfa=mfa,
             custom={},
             known=False,
+            **_sign_in_settings(cfn),
         )
-    required, custom = attributes
     return PoolSchema(
-        header=(*STANDARD_ATTRIBUTES, MFA_ENABLED, USERNAME, *custom),
-        required=required,
+        header=(*STANDARD_ATTRIBUTES, MFA_ENABLED, USERNAME, *attributes.custom),
+        required=frozenset(attributes.required),
         auto_verified=auto_verified,
         mfa=mfa,
-        custom=custom,
+        custom=attributes.custom,
         known=True,
+        standard_lengths=attributes.lengths,
+        **_sign_in_settings(cfn),
     )
 
 
-def validate_source(path: Path, display_name: str, user_pool: cognito.IUserPool) -> None:
-    """Check the file against the pool's rules; raise ValidationError (FILE:LINE, column, value, allowed)."""
+def validate_source(
+    path: Path,
+    display_name: str,
+    user_pool: cognito.IUserPool,
+    *,
+    password_hashing_algorithm: str | None = None,
+) -> None:
+    """Check the file against the pool's rules; raise ValidationError (FILE:LINE, column, value, allowed).
+
+    ``password_hashing_algorithm``: the UserImport's; without one a ``password_hash`` column is refused.
+    """
     # One streaming pass, nothing written: fast enough for Cognito's 500,000-user maximum.
     csv_dialect.validate_file(
-        path, schema=pool_schema(user_pool), display_name=display_name
+        path,
+        schema=pool_schema(user_pool),
+        display_name=display_name,
+        password_hashing_algorithm=password_hashing_algorithm,
     ).raise_for_problems()

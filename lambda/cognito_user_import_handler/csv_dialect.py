@@ -549,11 +549,21 @@ class _NullSink(io.TextIOBase):
 
 
 def validate_file(
-    path: str | Path, *, schema: PoolSchema, display_name: str | None = None
+    path: str | Path,
+    *,
+    schema: PoolSchema,
+    display_name: str | None = None,
+    password_hashing_algorithm: str | None = None,
 ) -> ConversionResult:
     """Check a file without writing anything; problems name it ``display_name`` (default: the path)."""
     with open(path, "rb") as source:
-        return convert(source, _NullSink(), schema=schema, file_name=display_name or str(path))
+        return convert(
+            source,
+            _NullSink(),
+            schema=schema,
+            file_name=display_name or str(path),
+            password_hashing_algorithm=password_hashing_algorithm,
+        )
 
 
 def _split_line(text: str) -> list[str]:

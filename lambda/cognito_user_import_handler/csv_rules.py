@@ -165,7 +165,9 @@ class PoolSchema:
             bare = name.removeprefix("dev:")
             strings = attr.get("StringAttributeConstraints") or {}
             if name in STANDARD_ATTRIBUTES:
-                limits = _narrower(_opt_int(strings.get("MinLength")), _opt_int(strings.get("MaxLength")))
+                limits = narrower_lengths(
+                    _opt_int(strings.get("MinLength")), _opt_int(strings.get("MaxLength"))
+                )
                 if limits is not None:
                     lengths[name] = limits
                 continue
@@ -300,7 +302,7 @@ def _sign_in(values: Any) -> frozenset[str]:
     return frozenset(str(v) for v in values or [] if v in SIGN_IN_ATTRIBUTES)
 
 
-def _narrower(low: int | None, high: int | None) -> tuple[int | None, int | None] | None:
+def narrower_lengths(low: int | None, high: int | None) -> tuple[int | None, int | None] | None:
     """A standard attribute's length limits, or None when they are Cognito's default 0-2048."""
     low = low or None
     high = high if high is not None and high < MAX_STANDARD_VALUE_CHARS else None
