@@ -128,8 +128,11 @@ def _quota_share(value: object) -> Any:
 
 def _password_hashing_algorithm(value: object) -> str | None:
     checks.require_str(OWNER, "password_hashing_algorithm", value, optional=True)
-    if value is None or checks.is_token(value):
-        return value  # type: ignore[return-value]
+    if value is None:
+        return None
+    assert isinstance(value, str)
+    if checks.is_token(value):
+        return value  # known at deploy time only; CreateUserImportJob checks it then
     if value not in PASSWORD_HASHING_ALGORITHMS:
         raise ValueError(
             f"UserImport: password_hashing_algorithm {value!r} is invalid: "
