@@ -13,16 +13,20 @@ with GetCSVHeader's ``"CSVHeader"`` list added beside ``"UserPool"``, or a ``Poo
 
 Header names match the pool's exactly; ``username`` and ``mfa_enabled`` are accepted for
 ``cognito:username`` and ``cognito:mfa_enabled``.
+
+A ``password_hash`` column is accepted only with ``--password-hashing-algorithm`` (BCRYPT, SCRYPT,
+ARGON2ID or PBKDF2_SHA256), the algorithm the import job is created with.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 from typing import TextIO
 
 from cognito_user_import_handler.csv_dialect import validate_file
-from cognito_user_import_handler.csv_rules import PoolSchema, ValidationError
+from cognito_user_import_handler.csv_rules import PASSWORD_HASHING_ALGORITHMS, PoolSchema, ValidationError
 
 HELP = __doc__
 
@@ -34,12 +38,32 @@ def load_schema(pool_schema: str | None) -> PoolSchema:
     return PoolSchema.from_json(Path(pool_schema).read_text(encoding="utf-8"))
 
 
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``validate`` beyond FILE and --pool-schema, for the console script's parser."""
+    parser.add_argument(
+        "--password-hashing-algorithm",
+        choices=PASSWORD_HASHING_ALGORITHMS,
+        help="the import job's PasswordHashingAlgorithm; only with one may a file have a "
+        "password_hash column",
+    )
+
+
 def run_validate(
-    files: list[str], pool_schema: str | None, *, out: TextIO | None = None, err: TextIO | None = None
+    files: list[str],
+    pool_schema: str | None,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    password_hashing_algorithm: str | None = None,
 ) -> int:
     """Check each file; print problems to ``err`` and one line per clean file to ``out``."""
     out = out or sys.stdout
     err = err or sys.stderr
+    algorithm = password_hashing_algorithm
+    if algorithm is not None and algorithm not in PASSWORD_HASHING_ALGORITHMS:
+        allowed = ", ".join(PASSWORD_HASHING_ALGORITHMS)
+        print(f"--password-hashing-algorithm {algorithm!r}: allowed: {allowed}", file=err)
+        return 2
     try:
         schema = load_schema(pool_schema)
     except (OSError, ValueError, KeyError, TypeError) as error:
@@ -48,7 +72,9 @@ def run_validate(
     status = 0
     for name in files:
         try:
-            result = validate_file(name, schema=schema, display_name=name)
+            result = validate_file(
+                name, schema=schema, display_name=name, password_hashing_algorithm=algorithm
+            )
         except OSError as error:
             print(f"{name}: cannot read: {error.strerror or error}", file=err)
             status = 1

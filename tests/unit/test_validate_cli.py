@@ -80,3 +80,43 @@ def test_through_the_console_script(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_help_documents_aliases() -> None:
     assert HELP is not None and "``username``" in HELP and "``mfa_enabled``" in HELP
+
+
+def test_password_hash_column_needs_the_algorithm(tmp_path: Path) -> None:
+    path = tmp_path / "hashed.csv"
+    path.write_text(
+        "username,email,email_verified,password_hash\na,a@x.org,true,$2b$12$hash\n", encoding="utf-8"
+    )
+    status, _, err = validate([str(path)])
+    assert status == 1 and "column password_hash: is allowed only in a job created with" in err
+    assert "$2b$12$hash" not in err
+    out, err_io = io.StringIO(), io.StringIO()
+    assert run_validate([str(path)], None, out=out, err=err_io, password_hashing_algorithm="BCRYPT") == 0
+    assert out.getvalue() == f"{path}: 1 user, OK\n"
+    bad_algorithm = run_validate([str(path)], None, out=out, err=err_io, password_hashing_algorithm="MD5")
+    assert bad_algorithm == 2 and "--password-hashing-algorithm 'MD5': allowed: BCRYPT" in err_io.getvalue()
+
+
+def test_password_hashing_algorithm_option_for_the_console_script() -> None:
+    import argparse
+
+    from cognito_user_import.validate_cli import add_arguments
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    assert (
+        parser.parse_args(["--password-hashing-algorithm", "ARGON2ID"]).password_hashing_algorithm
+        == "ARGON2ID"
+    )
+    assert parser.parse_args([]).password_hashing_algorithm is None
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--password-hashing-algorithm", "MD5"])
+
+
+def test_semicolon_file_gets_one_message(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_text("username;email;email_verified\na;a@x.org;true\n", encoding="utf-8")
+    status, _, err = validate([str(path)])
+    assert status == 1
+    message = "this file looks semicolon-separated; save it as comma-separated CSV"
+    assert err == f"1 problem in {path}:\n  {path}:1: {message}\n"
