@@ -280,7 +280,12 @@ class UserImport(Construct):
         self.source: UserCsvConfig = source.bind(self)
         """Where the users are: bucket, key, hash and display name."""
         if self.source.local_path is not None:
-            validate_source(self.source.local_path, self.source.source_name, user_pool)
+            validate_source(
+                self.source.local_path,
+                self.source.source_name,
+                user_pool,
+                password_hashing_algorithm=settings.password_hashing_algorithm,
+            )
 
         self.logs_role: iam.IRole = logs_role if logs_role is not None else ImportLogsRole(self, "LogsRole")
         """The role Cognito writes the job's logs with: the one given, or the ImportLogsRole made."""

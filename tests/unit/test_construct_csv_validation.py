@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from aws_cdk import App, CfnParameter, Stack, Token
 from aws_cdk import aws_cognito as cognito
+from aws_cdk.assertions import Template
 
 from cognito_user_import import UserCsv, UserImport
 from cognito_user_import.synth_validation import pool_schema
@@ -156,12 +157,6 @@ def test_password_hash_column_without_algorithm_fails_synth(stack: Stack, tmp_pa
         UserImport(stack, "Seed", user_pool=make_pool(stack), source=UserCsv.from_file(csv))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValidationError,
-    reason="synth_validation.validate_source does not take the algorithm yet (csv_dialect.validate_file "
-    "neither): a file with password_hash is refused even with password_hashing_algorithm set",
-)
 def test_password_hash_column_with_algorithm_passes_synth(stack: Stack, tmp_path: Path) -> None:
     csv = write(tmp_path, "hashed.csv", HASHED)
     UserImport(
@@ -170,4 +165,7 @@ def test_password_hash_column_with_algorithm_passes_synth(stack: Stack, tmp_path
         user_pool=make_pool(stack),
         source=UserCsv.from_file(csv),
         password_hashing_algorithm="BCRYPT",
+    )
+    Template.from_stack(stack).has_resource_properties(
+        "Custom::CognitoUserImport", {"PasswordHashingAlgorithm": "BCRYPT"}
     )
