@@ -4,29 +4,116 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+
+DISTRIBUTION = "cdk-cognito-user-import"
+DEFAULT_PORT = 2646
+"""The emulator's port when none is given: C-O-G-N on a phone keypad. Chosen to be clear of other
+local tools: LocalStack (4566, 4510-4559), moto server (5000), DynamoDB Local (8000), MinIO (9000) and
+the usual development servers (3000, 5173, 8080, 8888...)."""
+DEFAULT_URL = f"http://127.0.0.1:{DEFAULT_PORT}"
+
+_DEPLOY_DESCRIPTION = (
+    "Synthesize the CDK app in the current folder (or --app-dir) with its CDK CLI, then create its stacks' "
+    "resources in the local emulator and run their custom resources' handlers as CloudFormation does "
+    "(Create, Update with OldResourceProperties, Delete on rollback). Prints the handlers' progress, the "
+    "stack outputs and a table of what was emulated, modelled or only a placeholder."
+)
+_DEPLOY_EPILOG = f"""\
+STACK: names or patterns (* and ?) as `cdk deploy` takes them, matched against the names `cdk ls`
+prints; default: every stack. The stacks they depend on are deployed first.
+
+Without --endpoint an emulator is started for this run and stopped at its end. Against a running
+one (`cognito-user-import emulator`, then --endpoint {DEFAULT_URL}) what is deployed stays
+there: deploy again after a change and it is an update. Exit status: 0 deployed, 1 failed (rolled
+back), 130 cancelled with Ctrl-C (rolled back)."""
+
+_DESTROY_DESCRIPTION = (
+    "Delete the app's stacks from a running emulator, as `cdk destroy` does: the app is synthesized afresh "
+    "to know its stacks, custom resources get their Delete (an import job still running is stopped), "
+    "then the rest goes in reverse dependency order. Asks for confirmation first (y/N)."
+)
+_DESTROY_EPILOG = """\
+STACK: names or patterns (* and ?) as `cdk destroy` takes them; default: every stack of the app. The
+stacks that depend on them are deleted too. Without a terminal to ask on (CI, a pipe), nothing is
+deleted unless --force is given (exit status 2). It also finishes what a killed deploy-local left."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="cognito-user-import",
-        description="Seed Amazon Cognito user pools with import jobs: local emulator, local deploys, checks.",
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
+def package_version() -> str:
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
 
+
+def _wrapped(text: str) -> str:
+    """A one-line description filled to the width of the epilogs (kept as written, raw)."""
+    return textwrap.fill(text, width=100)
+
+
+def _emulator_help() -> tuple[str, str]:
+    """The emulator's own description and epilog (settings, control endpoints), when it provides them."""
+    try:
+        from cognito_user_import.emulator import cli_help
+    except ImportError:
+        return "Serve the local Cognito import-job emulator until Ctrl-C or SIGTERM.", ""
+    return cli_help.EMULATOR_DESCRIPTION, cli_help.EMULATOR_EPILOG
+
+
+def _add_emulator(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    description, epilog = _emulator_help()
     emulator = commands.add_parser(
-        "emulator", help="serve the local Cognito import-job emulator until stopped"
+        "emulator",
+        help="serve the local Cognito import-job emulator (moto server plus the import-job operations)",
+        description=_wrapped(description),
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     emulator.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    emulator.add_argument("--port", type=int, default=4566, help="port to listen on (default: 4566; 0 = any)")
+    emulator.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default: {DEFAULT_PORT}; 0 = any)"
+    )
 
-    for name, verb in (("deploy-local", "deploy"), ("destroy-local", "destroy")):
-        sub = commands.add_parser(name, help=f"{verb} the CDK app in the current folder against the emulator")
+
+def _add_local_deploys(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    for name, summary, description, epilog in (
+        (
+            "deploy-local",
+            "deploy the CDK app's stacks into the local emulator",
+            _DEPLOY_DESCRIPTION,
+            _DEPLOY_EPILOG,
+        ),
+        (
+            "destroy-local",
+            "delete the CDK app's stacks from a running emulator",
+            _DESTROY_DESCRIPTION,
+            _DESTROY_EPILOG,
+        ),
+    ):
+        sub = commands.add_parser(
+            name,
+            help=summary,
+            description=_wrapped(description),
+            epilog=epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sub.add_argument("stacks", nargs="*", metavar="STACK", help="stack names or patterns (default: all)")
+        deploying = name == "deploy-local"
         sub.add_argument(
             "--endpoint",
-            help="URL of a running emulator (default: start one for this run and stop it afterwards)",
+            metavar="URL",
+            required=not deploying,
+            help=f"URL of a running emulator, e.g. {DEFAULT_URL}"
+            + (" (default: start one for this run and stop it afterwards)" if deploying else ""),
         )
-        sub.add_argument("--app-dir", default=".", help="folder of the CDK app (default: the current folder)")
+        sub.add_argument(
+            "--app-dir",
+            default=".",
+            metavar="DIR",
+            help="folder of the CDK app (default: the current folder)",
+        )
     commands.choices["deploy-local"].add_argument(
         "--show-users",
         type=int,
@@ -34,7 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="afterwards, list N usernames and the user counts by status of each user pool (default: 0)",
     )
+    commands.choices["destroy-local"].add_argument(
+        "--force", "-f", action="store_true", help="delete without asking for confirmation"
+    )
 
+
+def _add_validate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     validate = commands.add_parser(
         "validate",
         help="check user CSV files offline",
@@ -51,6 +143,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="JSON",
         help="a DescribeUserPool response saved as JSON (default: generic rules for any pool)",
     )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cognito-user-import",
+        description="Seed Amazon Cognito user pools with import jobs: local emulator, local deploys, checks.",
+        epilog="`cognito-user-import COMMAND --help` describes each command.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_emulator(commands)
+    _add_local_deploys(commands)
+    _add_validate(commands)
     return parser
 
 
@@ -64,11 +169,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "deploy-local":
         from cognito_user_import.local.driver import deploy_local
 
-        return deploy_local(app_dir=args.app_dir, endpoint=args.endpoint, show_users=args.show_users)
+        return deploy_local(
+            app_dir=args.app_dir, endpoint=args.endpoint, show_users=args.show_users, stacks=args.stacks
+        )
     if args.command == "destroy-local":
         from cognito_user_import.local.driver import destroy_local
 
-        return destroy_local(app_dir=args.app_dir, endpoint=args.endpoint)
+        return destroy_local(
+            app_dir=args.app_dir, endpoint=args.endpoint, stacks=args.stacks, force=args.force
+        )
     if args.command == "validate":
         from cognito_user_import.validate_cli import run_validate
 

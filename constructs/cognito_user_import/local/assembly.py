@@ -45,6 +45,11 @@ class StackArtifact:
     template: dict[str, Any]
     assets: list[FileAsset] = field(default_factory=list)
     dependencies: list[str] = field(default_factory=list)
+    """Artifact ids of the stacks this one needs deployed first."""
+    artifact_id: str = ""
+    """The id in manifest.json (the construct path, e.g. "Stage/Stack" gives "StageStackXXXX")."""
+    display_name: str = ""
+    """What the CDK CLI lists and matches patterns against (`cdk ls`): the hierarchical id."""
 
 
 def find_cdk_cli(app_dir: Path) -> list[str]:
@@ -134,7 +139,12 @@ def read_assembly(out_dir: Path) -> list[StackArtifact]:
                 stack_dependencies.append(dependency)
         name = properties.get("stackName") or artifact.get("displayName") or artifact_id
         stacks[artifact_id] = StackArtifact(
-            name=name, template=template, assets=assets, dependencies=stack_dependencies
+            name=name,
+            template=template,
+            assets=assets,
+            dependencies=stack_dependencies,
+            artifact_id=artifact_id,
+            display_name=artifact.get("displayName") or artifact_id,
         )
     ordered: list[StackArtifact] = []
     placed: set[str] = set()

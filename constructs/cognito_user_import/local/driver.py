@@ -17,11 +17,11 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import boto3
 from botocore.config import Config
@@ -31,15 +31,19 @@ from .assembly import AssemblyError, StackArtifact, read_assembly, synthesize
 from .custom_resource import CustomResourceCaller, Request, RequestCancelled, Response, ResponseServer
 from .intrinsics import IntrinsicError, Resolver, StackContext, evaluate_conditions, references, stringify
 from .invoke import LambdaFunction, LambdaRunner, effective_timeout, unzip_code
+from .modelled import MODELLED_CUSTOM_RESOURCES
+from .placeholders import is_placeholder, placeholder_attribute, placeholder_id, placeholders_used
 from .pool_report import describe_users
 from .resources import (
     PROVISIONERS,
     SILENTLY_SKIPPED,
     Environment,
     Provisioned,
+    Provisioner,
     ResourceError,
     is_custom_resource,
 )
+from .selection import SelectionError, select_stacks
 from .state import (
     COMPLETE,
     IN_PROGRESS,
@@ -50,12 +54,15 @@ from .state import (
     StateStore,
     create_bucket,
 )
+from .summary import resource_table
 
 DEFAULT_REGION = "us-east-1"
 BOOTSTRAP_VERSION = "21"
 """What the CDK's BootstrapVersion parameter (an SSM parameter in AWS) resolves to locally."""
 CANCELLED_EXIT_CODE = 130
 """What a shell reports for a command ended by Ctrl-C."""
+USAGE_EXIT_CODE = 2
+"""A command that cannot go on as it was given (argparse's code for bad arguments)."""
 POLL_SETTLE_GRACE_SECONDS = 3.0
 
 
@@ -67,18 +74,22 @@ class DeployCancelled(DeployError):
     """A person cancelled the deployment (Ctrl-C); what it made was rolled back."""
 
 
-def deploy_local(app_dir: str, endpoint: str | None, show_users: int = 0) -> int:
-    """Synthesize the app in app_dir and deploy every stack into the emulator. Returns the exit code.
+def deploy_local(app_dir: str, endpoint: str | None, show_users: int = 0, stacks: Sequence[str] = ()) -> int:
+    """Synthesize the app in app_dir and deploy its stacks into the emulator. Returns the exit code.
 
-    show_users > 0 lists that many usernames (and the counts by status) of each user pool afterwards.
+    stacks: names or patterns as `cdk deploy` takes them (default: every stack); the stacks they
+    depend on are deployed first. show_users > 0 lists that many usernames (and the counts by
+    status) of each user pool afterwards.
     """
     started = time.monotonic()
     app = Path(app_dir).resolve()
     try:
         say(f"Synthesizing {app} with the CDK CLI ...")
-        stacks = read_assembly(synthesize(app))
+        selection = select_stacks(read_assembly(synthesize(app)), stacks, for_destroy=False)
+        if selection.added:
+            say(f"Including dependency stacks: {', '.join(selection.added)}")
         with _session(endpoint) as session:
-            for stack in stacks:
+            for stack in selection.stacks:
                 StackDeployer(session, stack).deploy()
                 if show_users > 0:
                     _show_users(session, stack.name, show_users)
@@ -92,53 +103,75 @@ def deploy_local(app_dir: str, endpoint: str | None, show_users: int = 0) -> int
             stream=sys.stderr,
         )
         return CANCELLED_EXIT_CODE
-    except (DeployError, AssemblyError) as error:
+    except (DeployError, AssemblyError, SelectionError) as error:
         say(f"deploy-local FAILED: {error}", stream=sys.stderr)
         return 1
     say(f"deploy-local: done in {time.monotonic() - started:.1f} s")
     return 0
 
 
-def destroy_local(app_dir: str, endpoint: str | None) -> int:
-    """Delete the app's stacks from the emulator (custom resources through their handler first)."""
+def destroy_local(app_dir: str, endpoint: str | None, stacks: Sequence[str] = (), force: bool = False) -> int:
+    """Delete the app's stacks from the emulator (custom resources through their handler first).
+
+    As `cdk destroy` does, the app is synthesized afresh to know its stacks (never an old cdk.out),
+    stacks selects some (default: all; the stacks depending on them go too), and a person confirms
+    first unless force is set. Without a terminal to ask on, nothing is deleted without force.
+    """
     started = time.monotonic()
     app = Path(app_dir).resolve()
+    if not endpoint:
+        say(
+            "destroy-local: nothing to destroy: without --endpoint URL the emulator is the one a "
+            "deploy-local started and stopped. Pass --endpoint of the running emulator you deployed to."
+        )
+        return 0
+    if not force and not sys.stdin.isatty():
+        say(
+            "destroy-local: refusing to delete without confirmation: standard input is not a terminal, "
+            "so it cannot ask. Pass --force to delete without asking.",
+            stream=sys.stderr,
+        )
+        return USAGE_EXIT_CODE
     try:
-        names = _stack_names(app)
+        say(f"Synthesizing {app} with the CDK CLI ...")
+        selection = select_stacks(read_assembly(synthesize(app)), stacks, for_destroy=True)
+        if selection.added:
+            say(f"Including dependent stacks: {', '.join(selection.added)}")
         with _session(endpoint) as session:
-            if not endpoint:
-                say("(an emulator started for this run holds nothing to destroy: pass --endpoint URL)")
-            for name in reversed(names):
+            names = [stack.name for stack in reversed(selection.stacks)]
+            deployed = [name for name in names if session.store.load(name) is not None]
+            if deployed and not force and not confirm_destroy(deployed, endpoint):
+                say("destroy-local: nothing deleted")
+                return 0
+            for name in names:
                 StackDestroyer(session, name).destroy()
     except KeyboardInterrupt:
         say("destroy-local CANCELLED (Ctrl-C): run it again to delete what is left", stream=sys.stderr)
         return CANCELLED_EXIT_CODE
-    except (DeployError, AssemblyError) as error:
+    except (DeployError, AssemblyError, SelectionError) as error:
         say(f"destroy-local FAILED: {error}", stream=sys.stderr)
         return 1
     say(f"destroy-local: done in {time.monotonic() - started:.1f} s")
     return 0
 
 
+def confirm_destroy(names: Sequence[str], endpoint: str, stream: TextIO | None = None) -> bool:
+    """Ask as `cdk destroy` does; only an answer of y or yes deletes (end of input is a no)."""
+    say(f"Are you sure you want to delete: {', '.join(names)} (from the emulator at {endpoint}) (y/N)? ")
+    answer = (stream or sys.stdin).readline()
+    return answer.strip().lower() in ("y", "yes")
+
+
 def _show_users(session: Session, stack_name: str, show: int) -> None:
     state = session.store.load(stack_name)
     for resource in state.resources.values() if state else []:
-        if resource.resource_type == "AWS::Cognito::UserPool":
+        if resource.resource_type == "AWS::Cognito::UserPool" and not is_placeholder(resource.physical_id):
             for line in describe_users(session.client("cognito-idp"), resource.physical_id, show=show):
                 say(line)
 
 
 def say(message: str, *, stream: Any = None) -> None:
     print(message, file=stream or sys.stdout, flush=True)
-
-
-def _stack_names(app: Path) -> list[str]:
-    # Like `cdk destroy`, the app says which stacks are its own; an existing cdk.out saves a synth.
-    manifest = app / "cdk.out" / "manifest.json"
-    if not manifest.is_file():
-        say(f"Synthesizing {app} with the CDK CLI to find its stacks ...")
-        synthesize(app)
-    return [stack.name for stack in read_assembly(app / "cdk.out")]
 
 
 # -- the emulator session -------------------------------------------------------------------------
@@ -314,6 +347,8 @@ class _Stack:
         resource = self.resources.get(logical_id)
         if resource is None:
             raise IntrinsicError(f"Fn::GetAtt {logical_id}.{attribute}: no such resource deployed")
+        if is_placeholder(resource.physical_id):
+            return placeholder_attribute(logical_id, attribute)
         if attribute not in resource.attributes:
             if is_custom_resource(resource.resource_type):
                 raise IntrinsicError(
@@ -358,10 +393,11 @@ class _Stack:
                 f"DeletionPolicy {resource.deletion_policy}"
             )
             return
-        if kind in SILENTLY_SKIPPED or resource.physical_id.endswith(":not-emulated"):
+        if kind in SILENTLY_SKIPPED or is_placeholder(resource.physical_id):
             return
         say(f"  DELETE  {kind:<28} {logical_id} ({resource.physical_id})")
-        if is_custom_resource(kind):
+        provisioner = _provisioner(kind)
+        if provisioner is None:
             response = self.call_custom(
                 Request("Delete", kind, logical_id, resource.properties, physical_id=resource.physical_id)
             )
@@ -369,7 +405,7 @@ class _Stack:
                 raise DeployError(f"{logical_id} ({kind}) failed to delete: {response.reason}")
             return
         try:
-            PROVISIONERS[kind].delete(self.env, resource.physical_id, resource.properties)
+            provisioner.delete(self.env, resource.physical_id, resource.properties)
         except (ClientError, ResourceError) as error:
             raise DeployError(f"{logical_id} ({kind}) failed to delete: {error}") from error
 
@@ -432,6 +468,9 @@ class StackDeployer(_Stack):
         if updating and not self.changes and not removed:
             status = "no changes"
         say(f"Stack {self.name}: {status} in {time.monotonic() - started:.1f} s")
+        say(f"Resources of {self.name}:")
+        for line in resource_table(state.resources):
+            say(line)
         if outputs:
             say(f"Outputs of {self.name}:")
             width = max(len(key) for key in outputs)
@@ -491,21 +530,21 @@ class StackDeployer(_Stack):
         if previous is not None and previous.properties == props:
             previous.depends_on, previous.deletion_policy = depends, policy
             return  # unchanged: CloudFormation calls nothing
+        reason = self._placeholder_reason(kind, props)
+        if reason is not None:
+            self._make_placeholder(
+                logical_id, DeployedResource(kind, "", props, {}, depends, policy), previous
+            )
+            if reason:
+                self.resources[logical_id].note = reason
+                say(f"  PLACEHOLDER {kind:<24} {logical_id}: {reason}")
+            return
+        if previous is not None and is_placeholder(previous.physical_id):
+            previous = None  # what was a placeholder is now made for real
         action = "update" if previous is not None else "create"
         verb = action.upper()
-        if kind in SILENTLY_SKIPPED:
-            self.resources[logical_id] = DeployedResource(
-                kind, f"{logical_id}:not-emulated", props, {}, depends
-            )
-            return
-        if not custom and kind not in PROVISIONERS:
-            say(f"  SKIP    {kind:<28} {logical_id}: not emulated (created as a placeholder)")
-            self.resources[logical_id] = DeployedResource(
-                kind, f"{logical_id}:not-emulated", props, {}, depends
-            )
-            return
         say(f"  {verb:<7} {kind:<28} {logical_id}")
-        if custom:
+        if custom and kind not in MODELLED_CUSTOM_RESOURCES:
             result = self._custom(action, kind, logical_id, props, previous, depends)
         else:
             result = self._provision(action, kind, logical_id, props, previous)
@@ -518,6 +557,40 @@ class StackDeployer(_Stack):
         )
         say(f"  {verb}_COMPLETE {logical_id} -> {result.physical_id}{': ' + detail if detail else ''}")
 
+    def _placeholder_reason(self, kind: str, props: dict[str, Any]) -> str | None:
+        """Why this resource is to be a placeholder ("" for CDK metadata), or None to make it for real."""
+        if kind in SILENTLY_SKIPPED:
+            return ""
+        used = placeholders_used(props)
+        if used:
+            return f"uses the placeholder {', '.join(used)} (so cannot be made for real)"
+        if kind in PROVISIONERS or kind in MODELLED_CUSTOM_RESOURCES:
+            return None
+        if not is_custom_resource(kind):
+            return f"{kind} is not emulated; Ref and Fn::GetAtt give '<id>:not-emulated' values"
+        token = str(props.get("ServiceToken", ""))
+        name = token.split(":function:")[-1].split(":")[0] if ":function:" in token else None
+        for resource in self.resources.values() if name else []:
+            if resource.resource_type == "AWS::Lambda::Function" and name in (
+                resource.physical_id,
+                str(resource.attributes.get("Arn", "")).split(":")[-1],
+            ):
+                runtime = str(resource.properties.get("Runtime", ""))
+                if runtime.startswith("python"):
+                    return None
+                what = runtime or "a container image"
+                return f"its handler's runtime is {what}: only Python handlers run locally"
+        return f"its ServiceToken {_short(token, 60)!r} is no Python function of this stack"
+
+    def _make_placeholder(
+        self, logical_id: str, resource: DeployedResource, previous: DeployedResource | None
+    ) -> None:
+        """Record a placeholder; a real resource it replaces is deleted once the deployment succeeds."""
+        resource.physical_id = placeholder_id(logical_id)
+        self.resources[logical_id] = resource
+        if previous is not None and not is_placeholder(previous.physical_id):
+            self.changes.append(_Change("update", logical_id, resource, previous))
+
     def _provision(
         self,
         action: str,
@@ -526,7 +599,8 @@ class StackDeployer(_Stack):
         props: dict[str, Any],
         previous: DeployedResource | None,
     ) -> Provisioned:
-        provisioner = PROVISIONERS[kind]
+        provisioner = _provisioner(kind)
+        assert provisioner is not None, kind
         try:
             if previous is None:
                 return provisioner.create(self.env, logical_id, props)
@@ -672,8 +746,12 @@ class StackDeployer(_Stack):
         previous = change.previous
         assert previous is not None
         kind = previous.resource_type
+        if is_placeholder(change.resource.physical_id):
+            self.resources[change.logical_id] = previous  # nothing was done to the previous resource
+            return
         say(f"  UPDATE  {kind:<28} {change.logical_id} (rollback to the previous properties)")
-        if is_custom_resource(kind):
+        provisioner = _provisioner(kind)
+        if provisioner is None:
             response = self.call_custom(
                 Request(
                     "Update",
@@ -689,7 +767,7 @@ class StackDeployer(_Stack):
         else:
             current = Provisioned(change.resource.physical_id, change.resource.attributes)
             try:
-                PROVISIONERS[kind].update(
+                provisioner.update(
                     self.env, change.logical_id, current, previous.properties, change.resource.properties
                 )
             except (ClientError, ResourceError) as error:
@@ -853,7 +931,12 @@ def _topological(nodes: list[str], needs: Callable[[str], set[str]]) -> list[str
 
 
 def _placeholder(resource: DeployedResource) -> bool:
-    return resource.physical_id.endswith(":not-emulated")
+    return is_placeholder(resource.physical_id)
+
+
+def _provisioner(kind: str) -> Provisioner | None:
+    """What creates, updates and deletes a resource of this type; None for a handler-run custom resource."""
+    return PROVISIONERS.get(kind) or MODELLED_CUSTOM_RESOURCES.get(kind)
 
 
 def _replaced(change: _Change) -> bool:

@@ -398,11 +398,14 @@ class LogGroup:
 
 
 class Bucket:
+    """AWS::S3::Bucket with the settings a seed bucket uses: versioning and default encryption."""
+
     def create(self, env: Environment, logical_id: str, props: dict[str, Any]) -> Provisioned:
         from .state import create_bucket
 
         name = props.get("BucketName") or env.physical_name(logical_id, 63, lower=True)
         create_bucket(env.client("s3"), name, env.region)
+        self._configure(env, name, props, {})
         return Provisioned(
             name,
             {
@@ -420,14 +423,134 @@ class Bucket:
         props: dict[str, Any],
         old: dict[str, Any],
     ) -> Provisioned:
+        if props.get("BucketName", old.get("BucketName")) != old.get("BucketName"):
+            raise ResourceError("renaming a bucket replaces it; run destroy-local first to do that")
+        self._configure(env, current.physical_id, props, old)
         return current
 
     def delete(self, env: Environment, physical_id: str, props: dict[str, Any]) -> None:
         s3 = env.client("s3")
         with _already_gone_is_fine("NoSuchBucket"):
-            for item in s3.list_objects_v2(Bucket=physical_id).get("Contents", []):
-                s3.delete_object(Bucket=physical_id, Key=item["Key"])
+            empty_bucket(s3, physical_id)
             s3.delete_bucket(Bucket=physical_id)
+
+    @staticmethod
+    def _configure(env: Environment, name: str, props: dict[str, Any], old: dict[str, Any]) -> None:
+        s3 = env.client("s3")
+        versioning = props.get("VersioningConfiguration")
+        if versioning:
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": versioning["Status"]})
+        elif old.get("VersioningConfiguration"):
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Suspended"})
+        encryption = props.get("BucketEncryption", {}).get("ServerSideEncryptionConfiguration")
+        if encryption:
+            s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": encryption})
+        elif old.get("BucketEncryption"):
+            s3.delete_bucket_encryption(Bucket=name)
+
+
+def empty_bucket(s3: Any, bucket: str, prefix: str = "") -> int:
+    """Delete every object (and every version of it) under prefix; returns how many were deleted."""
+    deleted = 0
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
+        items = [
+            {"Key": item["Key"], "VersionId": item["VersionId"]}
+            for item in page.get("Versions", []) + page.get("DeleteMarkers", [])
+        ]
+        if items:
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": items, "Quiet": True})
+            deleted += len(items)
+    return deleted
+
+
+class BucketPolicy:
+    """AWS::S3::BucketPolicy: the bucket's policy document (CDK writes one for enforce_ssl)."""
+
+    def create(self, env: Environment, logical_id: str, props: dict[str, Any]) -> Provisioned:
+        bucket = str(props["Bucket"])
+        env.client("s3").put_bucket_policy(Bucket=bucket, Policy=json.dumps(props["PolicyDocument"]))
+        return Provisioned(bucket)
+
+    def update(
+        self,
+        env: Environment,
+        logical_id: str,
+        current: Provisioned,
+        props: dict[str, Any],
+        old: dict[str, Any],
+    ) -> Provisioned:
+        if props["Bucket"] != old.get("Bucket"):
+            self.delete(env, current.physical_id, old)
+        return self.create(env, logical_id, props)
+
+    def delete(self, env: Environment, physical_id: str, props: dict[str, Any]) -> None:
+        with _already_gone_is_fine("NoSuchBucket"):
+            env.client("s3").delete_bucket_policy(Bucket=physical_id)
+
+
+class LayerVersion:
+    """AWS::Lambda::LayerVersion: published from its S3 content (immutable: a change is a new version)."""
+
+    def create(self, env: Environment, logical_id: str, props: dict[str, Any]) -> Provisioned:
+        name = props.get("LayerName") or env.physical_name(logical_id, 64)
+        settings = _pick(
+            props, ("Description", "CompatibleRuntimes", "CompatibleArchitectures", "LicenseInfo")
+        )
+        content = _pick(props.get("Content", {}), ("S3Bucket", "S3Key", "S3ObjectVersion"))
+        layer = env.client("lambda").publish_layer_version(LayerName=name, Content=content, **settings)
+        return Provisioned(str(layer["LayerVersionArn"]), {"LayerVersionArn": layer["LayerVersionArn"]})
+
+    def update(
+        self,
+        env: Environment,
+        logical_id: str,
+        current: Provisioned,
+        props: dict[str, Any],
+        old: dict[str, Any],
+    ) -> Provisioned:
+        return self.create(env, logical_id, props)  # a new version; the old one goes in the clean-up
+
+    def delete(self, env: Environment, physical_id: str, props: dict[str, Any]) -> None:
+        # arn:aws:lambda:<region>:<account>:layer:<name>:<version>
+        name, version = physical_id.split(":")[-2:]
+        with _already_gone_is_fine("ResourceNotFoundException"):
+            env.client("lambda").delete_layer_version(LayerName=name, VersionNumber=int(version))
+
+
+class Key:
+    """AWS::KMS::Key: a customer managed key (an encrypted bucket's), scheduled for deletion on delete."""
+
+    def create(self, env: Environment, logical_id: str, props: dict[str, Any]) -> Provisioned:
+        settings = _pick(props, ("Description", "KeyUsage", "KeySpec", "MultiRegion"))
+        if "KeyPolicy" in props:
+            settings["Policy"] = json.dumps(props["KeyPolicy"])
+        kms = env.client("kms")
+        key = kms.create_key(**settings)["KeyMetadata"]
+        if props.get("EnableKeyRotation"):
+            kms.enable_key_rotation(KeyId=key["KeyId"])
+        return Provisioned(str(key["KeyId"]), {"Arn": key["Arn"], "KeyId": key["KeyId"]})
+
+    def update(
+        self,
+        env: Environment,
+        logical_id: str,
+        current: Provisioned,
+        props: dict[str, Any],
+        old: dict[str, Any],
+    ) -> Provisioned:
+        kms = env.client("kms")
+        if "KeyPolicy" in props:
+            kms.put_key_policy(
+                KeyId=current.physical_id, PolicyName="default", Policy=json.dumps(props["KeyPolicy"])
+            )
+        if "Description" in props:
+            kms.update_key_description(KeyId=current.physical_id, Description=props["Description"])
+        return current
+
+    def delete(self, env: Environment, physical_id: str, props: dict[str, Any]) -> None:
+        window = int(props.get("PendingWindowInDays", 30))
+        with _already_gone_is_fine("NotFoundException"):
+            env.client("kms").schedule_key_deletion(KeyId=physical_id, PendingWindowInDays=window)
 
 
 PROVISIONERS: dict[str, Provisioner] = {
@@ -438,6 +561,9 @@ PROVISIONERS: dict[str, Provisioner] = {
     "AWS::Lambda::Permission": Permission(),
     "AWS::Logs::LogGroup": LogGroup(),
     "AWS::S3::Bucket": Bucket(),
+    "AWS::S3::BucketPolicy": BucketPolicy(),
+    "AWS::Lambda::LayerVersion": LayerVersion(),
+    "AWS::KMS::Key": Key(),
 }
 
 SILENTLY_SKIPPED = ("AWS::CDK::Metadata",)

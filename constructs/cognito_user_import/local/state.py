@@ -31,6 +31,8 @@ class DeployedResource:
     depends_on: list[str] = field(default_factory=list)
     """Logical ids this resource needed, so that deletion can go in reverse order."""
     deletion_policy: str = "Delete"
+    note: str = ""
+    """Why a placeholder is one (empty for what exists in the emulator)."""
 
 
 @dataclass
