@@ -157,8 +157,14 @@ def destroy_local(app_dir: str, endpoint: str | None, stacks: Sequence[str] = ()
 
 def confirm_destroy(names: Sequence[str], endpoint: str, stream: TextIO | None = None) -> bool:
     """Ask as `cdk destroy` does; only an answer of y or yes deletes (end of input is a no)."""
-    say(f"Are you sure you want to delete: {', '.join(names)} (from the emulator at {endpoint}) (y/N)? ")
+    print(
+        f"Are you sure you want to delete: {', '.join(names)} (from the emulator at {endpoint}) (y/N)? ",
+        end="",
+        flush=True,
+    )
     answer = (stream or sys.stdin).readline()
+    if not answer.endswith("\n"):
+        print(flush=True)  # end of input: finish the prompt's line
     return answer.strip().lower() in ("y", "yes")
 
 
@@ -406,7 +412,7 @@ class _Stack:
             return
         try:
             provisioner.delete(self.env, resource.physical_id, resource.properties)
-        except (ClientError, ResourceError) as error:
+        except (ClientError, BotoCoreError, ResourceError) as error:
             raise DeployError(f"{logical_id} ({kind}) failed to delete: {error}") from error
 
 
@@ -567,7 +573,7 @@ class StackDeployer(_Stack):
         if kind in PROVISIONERS or kind in MODELLED_CUSTOM_RESOURCES:
             return None
         if not is_custom_resource(kind):
-            return f"{kind} is not emulated; Ref and Fn::GetAtt give '<id>:not-emulated' values"
+            return f"{kind} is not emulated"
         token = str(props.get("ServiceToken", ""))
         name = token.split(":function:")[-1].split(":")[0] if ":function:" in token else None
         for resource in self.resources.values() if name else []:
@@ -606,7 +612,7 @@ class StackDeployer(_Stack):
                 return provisioner.create(self.env, logical_id, props)
             current = Provisioned(previous.physical_id, previous.attributes)
             return provisioner.update(self.env, logical_id, current, props, previous.properties)
-        except (ClientError, ResourceError, KeyError) as error:
+        except (ClientError, BotoCoreError, ResourceError, KeyError) as error:
             raise DeployError(f"{logical_id} ({kind}) failed to {action}: {_message(error)}") from error
 
     def _custom(
@@ -770,7 +776,7 @@ class StackDeployer(_Stack):
                 provisioner.update(
                     self.env, change.logical_id, current, previous.properties, change.resource.properties
                 )
-            except (ClientError, ResourceError) as error:
+            except (ClientError, BotoCoreError, ResourceError) as error:
                 raise DeployError(_message(error)) from error
         self.resources[change.logical_id] = previous
 

@@ -444,7 +444,16 @@ class Bucket:
             s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Suspended"})
         encryption = props.get("BucketEncryption", {}).get("ServerSideEncryptionConfiguration")
         if encryption:
-            s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": encryption})
+            # CloudFormation's ServerSideEncryptionByDefault is the API's ApplyServerSideEncryptionByDefault.
+            rules = [
+                {
+                    "ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"],
+                    **_pick(rule, ("BucketKeyEnabled",)),
+                }
+                for rule in encryption
+                if "ServerSideEncryptionByDefault" in rule
+            ]
+            s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
         elif old.get("BucketEncryption"):
             s3.delete_bucket_encryption(Bucket=name)
 
@@ -464,11 +473,30 @@ def empty_bucket(s3: Any, bucket: str, prefix: str = "") -> int:
 
 
 class BucketPolicy:
-    """AWS::S3::BucketPolicy: the bucket's policy document (CDK writes one for enforce_ssl)."""
+    """AWS::S3::BucketPolicy: the bucket's policy document (CDK writes one for enforce_ssl).
+
+    moto evaluates no condition: a statement with one applies to every request, whatever the
+    condition says. enforce_ssl's "Deny unless aws:SecureTransport" would so deny every call to the
+    emulator (which speaks plain HTTP), where in AWS it denies none of the SDK's (HTTPS) calls. So
+    statements with a Condition are left out of the emulator's copy, and the output says so.
+    """
 
     def create(self, env: Environment, logical_id: str, props: dict[str, Any]) -> Provisioned:
         bucket = str(props["Bucket"])
-        env.client("s3").put_bucket_policy(Bucket=bucket, Policy=json.dumps(props["PolicyDocument"]))
+        document = dict(props["PolicyDocument"])
+        statements = document.get("Statement", [])
+        statements = statements if isinstance(statements, list) else [statements]
+        kept = [statement for statement in statements if "Condition" not in statement]
+        if len(kept) < len(statements):
+            print(
+                f"  note: {len(statements) - len(kept)} statement(s) with a Condition left out of the policy "
+                f"of bucket {bucket} (the emulator would apply them to every request)"
+            )
+        s3 = env.client("s3")
+        if kept:
+            s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({**document, "Statement": kept}))
+        else:
+            s3.delete_bucket_policy(Bucket=bucket)
         return Provisioned(bucket)
 
     def update(

@@ -18,9 +18,9 @@ HANDLER = "handler run"
 SKIPPED = "skipped (CDK metadata)"
 PLACEHOLDER = "PLACEHOLDER"
 LEGEND = (
-    "  (emulated: made in the emulator through its AWS API; handler run: the custom resource's Lambda "
-    "code invoked as CloudFormation does; modelled: its effect applied by deploy-local itself; "
-    "PLACEHOLDER: not made at all, only recorded)"
+    "  emulated: made in the emulator through its AWS API. handler run: the custom resource's Lambda code\n"
+    "  invoked as CloudFormation invokes it. modelled: its effect applied by deploy-local itself.\n"
+    "  PLACEHOLDER: not made; its Ref and Fn::GetAtt values end in ':not-emulated'."
 )
 _RANK = {EMULATED: 0, HANDLER: 2, SKIPPED: 3, PLACEHOLDER: 4}
 
@@ -56,4 +56,4 @@ def resource_table(resources: Mapping[str, DeployedResource]) -> list[str]:
             for logical_id in sorted(logical_ids):
                 note = resources[logical_id].note or "not emulated"
                 lines.append(f"    - {logical_id}: {note}")
-    return [*lines, LEGEND]
+    return [*lines, *LEGEND.splitlines()]
