@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 
-from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack, Token
+from aws_cdk import Acknowledgment, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
 
 from cognito_user_import.bundling import handler_code
 from cognito_user_import.nag import acknowledge_wildcard_resources
@@ -83,6 +84,9 @@ class UserImportHandler(Construct):
         )
         self.log_group.grant_write(self.role)
 
+        self.ledger = self._ledger_bucket()
+        """The import ledger: what each import applied and which users its jobs created."""
+
         function_arn = stack.format_arn(
             service="lambda",
             resource="function",
@@ -133,3 +137,38 @@ class UserImportHandler(Construct):
                 "prefix this stack's handler alone uses."
             ),
         )
+
+    def _ledger_bucket(self) -> s3.Bucket:
+        """Encrypted, private, TLS only; only the handler's role may read or write it. Each import keeps
+        its records under its logical id and removes them on its final Delete, so the bucket is empty
+        when the stack is deleted."""
+        bucket = s3.Bucket(
+            self,
+            "Ledger",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        objects = bucket.arn_for_objects("*")
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources=[objects]
+            )
+        )
+        self.role.add_to_policy(iam.PolicyStatement(actions=["s3:ListBucket"], resources=[bucket.bucket_arn]))
+        acknowledge_wildcard_resources(
+            self.role,
+            [objects],
+            reason=(
+                "The import ledger's records: one prefix per import resource, named at run time; the "
+                "bucket is this handler's own and holds nothing else."
+            ),
+        )
+        Validations.of(bucket).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-S1",
+                reason="Written by the handler alone; CloudTrail data events can audit access to it.",
+            )
+        )
+        return bucket

@@ -310,6 +310,7 @@ class UserImport(Construct):
             remove_users_on_delete=settings.remove_users_on_delete,
             password_hashing_algorithm=settings.password_hashing_algorithm,
             quota_share=settings.quota_share,
+            ledger_bucket=handler.ledger.bucket_name,
         ).to_properties()
         self.resource = CustomResource(
             self,

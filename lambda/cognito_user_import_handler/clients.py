@@ -21,17 +21,26 @@ class AwsClients:
     def __init__(self, session: Any | None = None) -> None:
         self._session = session
 
-    def _client(self, service: str) -> Any:
+    def _client(self, service: str, retries: dict[str, Any] | None = None) -> Any:
         import boto3
         from botocore.config import Config
 
         session = self._session or boto3.session.Session()
         make_client: Any = session.client  # typed per service name; the callers narrow the result
-        return make_client(service, config=Config(**RETRY_CONFIG))
+        settings: Any = retries or RETRY_CONFIG["retries"]
+        return make_client(service, config=Config(retries=settings))
 
     @cached_property
     def cognito(self) -> CognitoIdentityProviderClient:
         client: CognitoIdentityProviderClient = self._client("cognito-idp")
+        return client
+
+    @cached_property
+    def cognito_once(self) -> CognitoIdentityProviderClient:
+        """For calls that must not be resent (CreateUserImportJob has no idempotency token)."""
+        client: CognitoIdentityProviderClient = self._client(
+            "cognito-idp", {"mode": "standard", "total_max_attempts": 1}
+        )
         return client
 
     @cached_property

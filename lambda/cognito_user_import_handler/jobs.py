@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -30,12 +30,23 @@ class JobBudgetExhausted(RuntimeError):
     """The pool has used every import job it is allowed."""
 
 
+class JobNotStartable(RuntimeError):
+    """The job can never start: it expired, or Cognito has no file for it."""
+
+
 class DeadlineReached(RuntimeError):
     """The resource's own deadline passed before the job ended."""
 
 
 def error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _retryable(error: Exception) -> bool:
+    if isinstance(error, ClientError):
+        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+        return error_code(error) in ("TooManyRequestsException", "InternalErrorException") or status >= 500
+    return True  # connection and read errors
 
 
 class ImportJobs:
@@ -46,11 +57,13 @@ class ImportJobs:
         cognito: CognitoIdentityProviderClient,
         user_pool_id: str,
         *,
+        create_client: CognitoIdentityProviderClient | None = None,
         poll_seconds: float = 2.0,
         sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], float] = time.time,
     ) -> None:
         self._cognito = cognito
+        self._create_client = create_client or cognito
         self.user_pool_id = user_pool_id
         self._poll_seconds = poll_seconds
         self._sleep = sleep
@@ -87,9 +100,19 @@ class ImportJobs:
             )
 
     def create(
-        self, job_name: str, logs_role_arn: str, password_hashing_algorithm: str | None
+        self,
+        job_name: str,
+        logs_role_arn: str,
+        password_hashing_algorithm: str | None,
+        *,
+        attempts: int = 6,
     ) -> tuple[str, str]:
-        """Create a job; answers (job id, pre-signed upload URL). The URL is a secret: never log it."""
+        """Create a job; answers (job id, pre-signed upload URL). The URL is a secret: never log it.
+
+        CreateUserImportJob has no idempotency token, so botocore must not resend it (a lost answer would
+        make a second job): the call goes out once on a client without retries, and after any failure the
+        job is looked for by its name (unique per request) before trying again.
+        """
         request: dict[str, Any] = {
             "JobName": job_name,
             "UserPoolId": self.user_pool_id,
@@ -97,31 +120,77 @@ class ImportJobs:
         }
         if password_hashing_algorithm:
             request["PasswordHashingAlgorithm"] = password_hashing_algorithm
-        job = self._cognito.create_user_import_job(**request)["UserImportJob"]
+        asked_at = self._now() - 60.0  # allow for clock skew between here and Cognito
+        for attempt in range(1, attempts + 1):
+            try:
+                job = self._create_client.create_user_import_job(**request)["UserImportJob"]
+                break
+            except (ClientError, BotoCoreError) as error:
+                found = self.find_by_name(job_name, not_before=asked_at)
+                if found is not None:
+                    logger.info(
+                        "CreateUserImportJob failed (%s) after it created the job", type(error).__name__
+                    )
+                    job = found
+                    break
+                if attempt == attempts or not _retryable(error):
+                    raise
+                self._sleep(min(2.0**attempt, 20.0))
         logger.info("Created import job %s (%s) in pool %s", job["JobId"], job_name, self.user_pool_id)
-        return job["JobId"], job["PreSignedUrl"]
+        return job["JobId"], str(job.get("PreSignedUrl", ""))
 
-    def start(self, job_id: str, deadline: float) -> None:
-        """Start the job, waiting while another job in the account is active."""
+    def find_by_name(self, job_name: str, *, not_before: float) -> UserImportJobTypeTypeDef | None:
+        """The newest job called job_name created at or after not_before (epoch seconds), if any.
+
+        Jobs are listed newest first, so the search stops at the first older job.
+        """
+        for job in self.iter_jobs():
+            created = job.get("CreationDate")
+            if created is not None and created.timestamp() < not_before:
+                return None
+            if job.get("JobName") == job_name:
+                return job
+        return None
+
+    def start(self, job_id: str, *, deadline: float, keep_waiting: Callable[[], bool]) -> bool:
+        """Start the job, waiting while another job in the account is active: True once it has started
+        (by this call or an earlier one whose answer was lost), False when this invocation must hand over.
+        """
         waited = False
         while True:
             try:
                 self._cognito.start_user_import_job(UserPoolId=self.user_pool_id, JobId=job_id)
                 logger.info("Started import job %s", job_id)
-                return
+                return True
             except ClientError as error:
-                message = str(error.response.get("Error", {}).get("Message", ""))
-                if error_code(error) not in BUSY_ERRORS or NO_UPLOAD_MARKER in message:
+                if error_code(error) not in BUSY_ERRORS:
                     raise
-                if self._now() + self._poll_seconds >= deadline:
-                    raise DeadlineReached(
-                        f"import job {job_id} could not start before the deadline: another import job"
-                        f" was active in the account ({error_code(error)}: {message})"
-                    ) from None
-                if not waited:
-                    logger.info("Another import job is active in the account; waiting to start %s", job_id)
-                    waited = True
-                self._sleep(self._poll_seconds)
+                if self._started_already(job_id, error):
+                    return True
+            if self._now() + self._poll_seconds >= deadline:
+                raise DeadlineReached(
+                    f"import job {job_id} could not start before the resource's deadline: another import"
+                    " job stayed active in the account"
+                )
+            if not keep_waiting():
+                return False
+            if not waited:
+                logger.info("Another import job is active in the account; waiting to start %s", job_id)
+                waited = True
+            self._sleep(self._poll_seconds)
+
+    def _started_already(self, job_id: str, error: ClientError) -> bool:
+        """Read the job to tell what a refused start means (the error alone does not say)."""
+        job = self.describe(job_id)
+        status = job["Status"]
+        if status != "Created":
+            if status == "Expired":
+                raise JobNotStartable(f"import job {job_id} expired before it could start") from None
+            return True  # a start whose answer was lost: the job runs or has run
+        message = str(error.response.get("Error", {}).get("Message", ""))
+        if NO_UPLOAD_MARKER in message:
+            raise JobNotStartable(f"import job {job_id} has no uploaded file ({message})") from None
+        return False  # still Created: another job in the account holds the slot
 
     def describe(self, job_id: str) -> UserImportJobTypeTypeDef:
         return self._cognito.describe_user_import_job(UserPoolId=self.user_pool_id, JobId=job_id)[

@@ -44,10 +44,16 @@ class Figures:
         )
 
     @classmethod
-    def nothing_to_import(cls, skipped: int) -> Figures:
-        return cls(
-            "", NOTHING_TO_IMPORT, 0, skipped, 0, "Every user in the file already exists; no job was created."
-        )
+    def nothing_to_import(cls, skipped: int, *, rows: int | None = None, last_job_id: str = "") -> Figures:
+        """No job: the file holds no users, or every one exists or is unchanged since the last deployment.
+
+        JobId stays the resource's last job, as the attribute documents.
+        """
+        if rows == 0:
+            message = "The file holds no users; no job was created."
+        else:
+            message = "Every user in the file already exists or is unchanged; no job was created."
+        return cls(last_job_id, NOTHING_TO_IMPORT, 0, skipped, 0, message)
 
     def as_data(self) -> dict[str, str]:
         """The custom resource's attributes (Fn::GetAtt answers strings)."""

@@ -1,27 +1,32 @@
-"""The import, request by request: what Create, Update, Delete and each scheduled poll do."""
+"""The import, request by request: what Create, Update, Delete and each scheduled poll do.
+
+Every request may be delivered more than once, even at the same time (Lambda's asynchronous
+invocation, EventBridge's polls). So a request's progress lives in the ledger (requests/<id>.json),
+written before its first side effect: one delivery claims the request and acts; any other delivery
+follows that record (the job it names, the answer it stored) and takes the claim over only once it has
+lapsed. The job's name carries a token of the request, so a job whose creation was not recorded is
+found again. An answer, once stored, is what every later delivery of the request sends.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import os
-import tempfile
-from collections.abc import Callable, Container, Mapping
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from .clients import AwsClients
-from .csv_dialect import convert, iter_usernames
-from .csv_rules import PoolSchema, ValidationError
-from .existing_users import ExistingUsernames, LookedUpUsernames, username_folder
-from .job_log import first_data_line, read_row_results
-from .jobs import DeadlineReached, ImportJobs, error_code
-from .ownership import owned_names, remove_imported_users
-from .properties import ExistingUsers, ImportProperties
-from .report import FailingRow, Figures, ImportFailed, failure_reason
-from .source_diff import SourceDiff, diff_sources
+from .job_rows import read_job_rows
+from .jobs import DeadlineReached, ImportJobs, JobNotStartable
+from .ledger import ConflictError, Ledger
+from .planning import Plan, make_plan
+from .properties import ImportProperties
+from .records import FAILED, SUCCESS, Answer, Applied, HandOver, RequestRecord, ResourceState, Result
+from .report import Figures, ImportFailed, failure_reason
 from .upload import upload_csv
 
 if TYPE_CHECKING:
@@ -29,262 +34,397 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-NAMES_IN_REASON = 20
-WORK_DIR = os.path.join(tempfile.gettempdir(), "cognito-user-import")
-
-
-@dataclass
-class Outcome:
-    """What one request ended with: final figures, or a job left running for the scheduled polls."""
-
-    physical_id: str
-    figures: Figures | None = None
-    poll_state: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def finished(self) -> bool:
-        return self.figures is not None
+STATE = "state.json"
+DEFAULT_CLAIM_SECONDS = 90.0
+"""How long a delivery's claim on a request lasts without renewal: longer than any one step it takes."""
 
 
 @dataclass(frozen=True)
-class Budget:
-    """How long this invocation may keep waiting, and the resource's own deadline."""
+class Request:
+    """One delivery of a CloudFormation request (or of one of its scheduled polls)."""
 
+    request_id: str
+    request_type: str
+    logical_id: str
+    props: ImportProperties
+    old: ImportProperties | None
+    physical_id: str | None
     deadline: float
+    """The resource's own deadline (epoch seconds)."""
     keep_waiting: Callable[[], bool]
+    """False once this invocation must stop waiting and hand over."""
+    owner: str
+    """This delivery: a token of its own, to tell its claim from another's."""
+    job_name: str
+    """The import job's name: the resource's job name plus a token of the request."""
 
 
-def uploaded_file_path(job_id: str) -> str:
-    return os.path.join(WORK_DIR, f"{job_id}.csv")
+def is_job_id(physical_id: str | None) -> bool:
+    return bool(physical_id and physical_id.startswith("import-"))
 
 
 class ImportService:
-    def __init__(self, clients: AwsClients, *, poll_seconds: float = 2.0) -> None:
+    def __init__(
+        self,
+        clients: AwsClients,
+        *,
+        poll_seconds: float = 2.0,
+        claim_seconds: float = DEFAULT_CLAIM_SECONDS,
+        now: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._clients = clients
         self._poll_seconds = poll_seconds
+        self._claim_seconds = claim_seconds
+        self._now = now
+        self._sleep = sleep
 
-    def _jobs(self, user_pool_id: str) -> ImportJobs:
-        return ImportJobs(self._clients.cognito, user_pool_id, poll_seconds=self._poll_seconds)
-
-    # Create and Update -------------------------------------------------------------------------
-
-    def create(self, props: ImportProperties, budget: Budget) -> Outcome:
-        return self._import(props, budget, fallback_physical_id=None)
-
-    def update(
-        self, props: ImportProperties, old: ImportProperties, physical_id: str, budget: Budget
-    ) -> Outcome:
-        if props.source_hash == old.source_hash and props.user_pool_id == old.user_pool_id:
-            logger.info("The users file and pool are unchanged: no new import job")
-            return Outcome(physical_id, self._previous_figures(props, physical_id))
-        # Rows unchanged since the last successful deployment were imported (or existed) then; of
-        # the rest, users already in the pool are left out. The physical id stays when nothing is new.
-        return self._import(props, budget, fallback_physical_id=physical_id, old=old)
-
-    def _previous_figures(self, props: ImportProperties, physical_id: str) -> Figures:
-        if physical_id.startswith("import-"):
-            return Figures.from_job(self._jobs(props.user_pool_id).describe(physical_id))
-        return Figures.nothing_to_import(0)
-
-    def _existing(
-        self, props: ImportProperties, pool: Mapping[str, Any], old: ImportProperties | None
-    ) -> tuple[set[str], Container[str]]:
-        """(usernames unchanged since the old file, what tells whether a username exists in the pool)."""
-        cognito = self._clients.cognito
-        diff = self._diff(old, props) if old is not None and old.user_pool_id == props.user_pool_id else None
-        estimated_users = int(pool.get("EstimatedNumberOfUsers", 0))
-        if diff is not None and diff.changed <= estimated_users // 60 + 1:
-            logger.info("%s rows are new or changed: looking them up one by one", diff.changed)
-            return diff.unchanged, LookedUpUsernames(cognito, pool)
-        existing = ExistingUsernames.load(cognito, pool)
-        logger.info("Pool %s holds %s users and aliases", props.user_pool_id, len(existing))
-        return (diff.unchanged if diff else set()), existing
-
-    def _diff(self, old: ImportProperties, new: ImportProperties) -> SourceDiff | None:
-        s3 = self._clients.s3
-        try:
-            old_body = s3.get_object(Bucket=old.source_bucket, Key=old.source_key)["Body"]
-        except ClientError as error:
-            logger.info(
-                "The previous users file cannot be read (%s): every row is looked up", error_code(error)
-            )
-            return None
-        new_body = s3.get_object(Bucket=new.source_bucket, Key=new.source_key)["Body"]
-        with old_body, new_body:
-            diff = diff_sources(old_body, new_body)
-        logger.info("%s of %s rows are unchanged since the last deployment", len(diff.unchanged), diff.rows)
-        return diff
-
-    def _import(
-        self,
-        props: ImportProperties,
-        budget: Budget,
-        fallback_physical_id: str | None,
-        old: ImportProperties | None = None,
-    ) -> Outcome:
-        cognito = self._clients.cognito
-        pool = cognito.describe_user_pool(UserPoolId=props.user_pool_id)["UserPool"]
-        header = cognito.get_csv_header(UserPoolId=props.user_pool_id)["CSVHeader"]
-        schema = PoolSchema.from_describe_user_pool(pool, header)
-        unchanged, existing = self._existing(props, pool, old)
-        # ExistingUsers.FAIL is about users from elsewhere: this resource's own earlier imports are fine.
-        fail_on_existing = props.existing_users is ExistingUsers.FAIL
-        owned = owned_names(cognito, props, pool) if fail_on_existing else set()
-        fold = username_folder(pool)
-
-        conflicts: list[str] = []
-        conflict_count = 0
-        skipped = 0
-
-        def keep(username: str) -> bool:
-            nonlocal skipped, conflict_count
-            if username in unchanged:
-                skipped += 1
-                return False
-            if username in existing:
-                skipped += 1
-                if fail_on_existing and fold(username) not in owned:
-                    conflict_count += 1
-                    if len(conflicts) < NAMES_IN_REASON:
-                        conflicts.append(username)
-                return False
-            return True
-
-        os.makedirs(WORK_DIR, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", newline="", dir=WORK_DIR, suffix=".csv", delete=False
-        ) as sink:
-            converted_path = sink.name
-            body = self._clients.s3.get_object(Bucket=props.source_bucket, Key=props.source_key)["Body"]
-            with body:
-                result = convert(body, sink, schema=schema, file_name=props.source_name, keep=keep)
-        if result.problem_count:
-            os.unlink(converted_path)
-            raise ImportFailed(
-                "No import job was created: "
-                + str(ValidationError(problems=result.problems, total=result.problem_count))
-            )
-        if conflict_count:
-            os.unlink(converted_path)
-            names = ", ".join(conflicts)
-            more = f" and {conflict_count - len(conflicts)} more" if conflict_count > len(conflicts) else ""
-            raise ImportFailed(
-                f"No import job was created: {conflict_count} users of {props.source_name} already exist"
-                f" in pool {props.user_pool_id}: {names}{more}. Remove them from the file, or set"
-                " existing_users=ExistingUsers.SKIP to leave them out."
-            )
-        if skipped:
-            logger.info("%s of %s users already exist and are left out of the job", skipped, result.rows)
-        if skipped == result.rows:
-            os.unlink(converted_path)
-            logger.info("Nothing to import: no job created")
-            physical_id = fallback_physical_id or f"no-job:{props.user_pool_id}:{props.job_name}"
-            return Outcome(physical_id, Figures.nothing_to_import(skipped))
-
-        jobs = self._jobs(props.user_pool_id)
-        jobs.check_budget()
-        job_id, upload_url = jobs.create(
-            props.job_name, props.logs_role_arn, props.password_hashing_algorithm
+    def _jobs(self, req: Request) -> ImportJobs:
+        return ImportJobs(
+            self._clients.cognito,
+            req.props.user_pool_id,
+            create_client=self._clients.cognito_once,
+            poll_seconds=self._poll_seconds,
+            sleep=self._sleep,
+            now=self._now,
         )
+
+    def ledger(self, req: Request) -> Ledger:
+        if not req.props.ledger_bucket:
+            raise ImportFailed("property LedgerBucket is required: redeploy with this library's construct")
+        return Ledger(self._clients.s3, req.props.ledger_bucket, req.logical_id)
+
+    # Create, Update and their polls -----------------------------------------------------------------
+
+    def create_or_update(self, req: Request) -> Result:
+        ledger = self.ledger(req)
+        found, etag = ledger.read_json(Ledger.request_name(req.request_id))
+        if found is not None:
+            return self._follow(req, ledger, RequestRecord.from_json(found), etag)
+        state = ResourceState.from_json(ledger.read_json(STATE)[0])
+        early = self._without_file(req, ledger, state)
+        if early is not None:
+            return self._settle(req, ledger, early)
         try:
-            os.replace(converted_path, uploaded_file_path(job_id))
-            upload_csv(upload_url, uploaded_file_path(job_id))
-            logger.info("Uploaded %s users for job %s", result.rows - skipped, job_id)
-            jobs.start(job_id, budget.deadline)
-            state = {
-                "JobId": job_id,
-                "Deadline": budget.deadline,
-                "SkippedBeforeJob": skipped,
-                "PoolName": pool["Name"],
-            }
-            return self._watch(props, state, budget)
-        except ImportFailed:
-            raise
-        except Exception as error:
-            raise ImportFailed(f"Import job {job_id} ({props.job_name}): {error}", job_id=job_id) from error
-
-    # Waiting -----------------------------------------------------------------------------------
-
-    def poll(
-        self, props: ImportProperties, state: dict[str, Any], keep_waiting: Callable[[], bool]
-    ) -> Outcome:
-        """One scheduled poll: wait a while longer, answer when the job has ended."""
-        return self._watch(props, state, Budget(float(state["Deadline"]), keep_waiting))
-
-    def _watch(self, props: ImportProperties, state: dict[str, Any], budget: Budget) -> Outcome:
-        job_id = str(state["JobId"])
+            plan = self._plan(req, ledger, state)
+        except ImportFailed as error:
+            # Not stored (the reason may quote values): the same file fails the same way every time.
+            return Answer(FAILED, self._failed_physical_id(req, None), reason=str(error))
         try:
-            job = self._jobs(props.user_pool_id).wait(
-                job_id, deadline=budget.deadline, keep_waiting=budget.keep_waiting
+            if plan.path is None:
+                return self._settle(req, ledger, self._nothing_to_import(req, ledger, state, plan))
+            record = self._new_record(req, plan)
+            try:
+                etag = ledger.write_json(Ledger.request_name(req.request_id), record.to_json(), only_new=True)
+            except ConflictError:
+                return self.create_or_update(req)  # another delivery got there first: follow it
+            return self._drive(req, ledger, record, etag, plan)
+        finally:
+            plan.discard()
+
+    def poll(self, req: Request) -> Result:
+        """One scheduled poll: follow the request's record; a poll after the answer repeats it."""
+        ledger = self.ledger(req)
+        found, etag = ledger.read_json(Ledger.request_name(req.request_id))
+        if found is None:
+            return Answer(FAILED, req.physical_id or "", reason="the request's ledger record is gone")
+        return self._follow(req, ledger, RequestRecord.from_json(found), etag)
+
+    def _plan(self, req: Request, ledger: Ledger, state: ResourceState) -> Plan:
+        current = state.current
+        same_pool = current is not None and current.props.user_pool_id == req.props.user_pool_id
+        applied_hash = current.properties.get("SourceHash") if current is not None and same_pool else None
+        return make_plan(self._clients, req.props, ledger, applied_hash)
+
+    def _new_record(self, req: Request, plan: Plan) -> RequestRecord:
+        now = self._now()
+        return RequestRecord(
+            request_id=req.request_id,
+            job_name=req.job_name,
+            created_at=now,
+            owner=req.owner,
+            claim_until=now + self._claim_seconds,
+            deadline=req.deadline,
+            skipped_before_job=plan.skipped,
+            pool_name=plan.pool_name,
+        )
+
+    # Answers that need no job -----------------------------------------------------------------------
+
+    def _without_file(self, req: Request, ledger: Ledger, state: ResourceState) -> Answer | None:
+        """Rollbacks, repeats and settings-only updates: answered from the ledger, the file unread."""
+        current, previous = state.current, state.previous
+        if req.request_type != "Update" or current is None:
+            return self._without_ledger_state(req)
+        if current.props == req.props:
+            # A rollback after a failed update: these properties are what is applied.
+            logger.info("These properties are the ones applied: no job")
+            return Answer(SUCCESS, current.physical_id, current.data)
+        if previous is not None and previous.props == req.props and req.old == current.props:
+            logger.info("Back to the properties applied before the last update: no job")
+            ledger.write_json(STATE, ResourceState(previous, current).to_json())
+            return Answer(SUCCESS, previous.physical_id, previous.data)
+        if _same_source(current.props, req.props):
+            logger.info("The users file and pool are unchanged: no job")
+            applied = Applied(req.request_id, req.props.to_properties(), current.physical_id, current.data)
+            ledger.write_json(STATE, state.after(applied).to_json())
+            return Answer(SUCCESS, current.physical_id, current.data)
+        return None
+
+    def _without_ledger_state(self, req: Request) -> Answer | None:
+        """An Update of a resource deployed before it had a ledger: unchanged source, no job."""
+        if req.request_type != "Update" or req.old is None or not _same_source(req.old, req.props):
+            return None
+        physical_id = req.physical_id or ""
+        if is_job_id(physical_id):
+            figures = Figures.from_job(self._jobs(req).describe(physical_id))
+        else:
+            figures = Figures.nothing_to_import(0)
+        return Answer(SUCCESS, physical_id, figures.as_data())
+
+    def _nothing_to_import(self, req: Request, ledger: Ledger, state: ResourceState, plan: Plan) -> Answer:
+        last_job = state.current.data.get("JobId", "") if state.current else ""
+        figures = Figures.nothing_to_import(plan.skipped, rows=plan.rows, last_job_id=last_job)
+        physical_id = req.physical_id if req.request_type == "Update" and req.physical_id else ""
+        physical_id = physical_id or f"no-job:{req.props.user_pool_id}:{req.props.job_name}"
+        applied = Applied(req.request_id, req.props.to_properties(), physical_id, figures.as_data())
+        ledger.write_json(STATE, state.after(applied).to_json())
+        return Answer(SUCCESS, physical_id, figures.as_data())
+
+    def _settle(self, req: Request, ledger: Ledger, answer: Answer) -> Answer:
+        """Store an answer reached without a job, unless another delivery stored one first."""
+        now = self._now()
+        record = RequestRecord(req.request_id, req.job_name, now, req.owner, now, req.deadline)
+        record.answer = asdict(answer)
+        try:
+            ledger.write_json(Ledger.request_name(req.request_id), record.to_json(), only_new=True)
+        except ConflictError:
+            found, _ = ledger.read_json(Ledger.request_name(req.request_id))
+            if found is not None and found.get("answer"):
+                return Answer.from_json(found["answer"])
+        return answer
+
+    # Driving a job ----------------------------------------------------------------------------------
+
+    def _drive(
+        self, req: Request, ledger: Ledger, record: RequestRecord, etag: str, plan: Plan | None
+    ) -> Result:
+        """Take the claimed request through create, upload and start, then watch the job."""
+        try:
+            try:
+                etag, url = self._ensure_job(req, ledger, record, etag)
+                if not record.uploaded:
+                    plan = plan or self._plan(
+                        req, ledger, ResourceState.from_json(ledger.read_json(STATE)[0])
+                    )
+                    etag = self._upload(req, ledger, record, etag, plan, url)
+            finally:
+                if plan is not None:
+                    plan.discard()
+            etag = self._renew(ledger, record, etag)
+            if not self._jobs(req).start(
+                str(record.job_id), deadline=record.deadline, keep_waiting=req.keep_waiting
+            ):
+                record.claim_until = self._now()  # released: the next poll starts the job at once
+                ledger.write_json(Ledger.request_name(record.request_id), record.to_json(), etag=etag)
+                return HandOver(str(record.job_id), {"JobId": record.job_id})
+        except ConflictError:
+            logger.info("Another delivery of this request took it over: following it")
+            return self._follow(req, ledger, *_read_record(ledger, req))
+        except (ImportFailed, DeadlineReached, JobNotStartable) as error:
+            return self._fail(req, ledger, record, str(error))
+        except (ClientError, BotoCoreError, OSError, RuntimeError) as error:
+            return self._fail(req, ledger, record, f"{type(error).__name__}: {error}")
+        return self._watch(req, ledger, record)
+
+    def _ensure_job(
+        self, req: Request, ledger: Ledger, record: RequestRecord, etag: str
+    ) -> tuple[str, str | None]:
+        """The request's job, created now unless the record (or a search by name) already has one."""
+        if record.job_id is not None:
+            return etag, None
+        jobs = self._jobs(req)
+        found = jobs.find_by_name(record.job_name, not_before=record.created_at - 60.0)
+        url: str | None = None
+        if found is not None:
+            record.job_id = found["JobId"]
+        else:
+            jobs.check_budget()
+            etag = self._renew(ledger, record, etag)
+            record.job_id, url = jobs.create(
+                record.job_name, req.props.logs_role_arn, req.props.password_hashing_algorithm
             )
+        return ledger.write_json(Ledger.request_name(record.request_id), record.to_json(), etag=etag), url
+
+    def _upload(
+        self, req: Request, ledger: Ledger, record: RequestRecord, etag: str, plan: Plan, url: str | None
+    ) -> str:
+        job_id = str(record.job_id)
+        if plan.path is None:
+            raise ImportFailed(f"import job {job_id}: the users to import are gone from the plan")
+        # Written before the job starts: how the job's log lines map back to usernames.
+        ledger.write_lines(Ledger.job_names_name(job_id), plan.usernames())
+        url = url or str(self._jobs(req).describe(job_id).get("PreSignedUrl", ""))
+        etag = self._renew(ledger, record, etag)
+        upload_csv(url, plan.path)
+        logger.info("Uploaded %s users for job %s", plan.rows - plan.skipped, job_id)
+        record.uploaded = True
+        record.skipped_before_job = plan.skipped
+        record.pool_name = plan.pool_name
+        return ledger.write_json(Ledger.request_name(record.request_id), record.to_json(), etag=etag)
+
+    def _renew(self, ledger: Ledger, record: RequestRecord, etag: str) -> str:
+        """Extend this delivery's claim; ConflictError when another delivery has taken it over."""
+        record.claim_until = self._now() + self._claim_seconds
+        return ledger.write_json(Ledger.request_name(record.request_id), record.to_json(), etag=etag)
+
+    def _follow(self, req: Request, ledger: Ledger, record: RequestRecord, etag: str | None) -> Result:
+        """Another delivery's request: wait for its job or answer, take it over once its claim lapses."""
+        jobs = self._jobs(req)
+        while True:
+            if record.answer is not None:
+                return Answer.from_json(record.answer)
+            job_id = record.job_id
+            if job_id is None:
+                found = jobs.find_by_name(record.job_name, not_before=record.created_at - 60.0)
+                job_id = found["JobId"] if found is not None else None
+            if job_id is not None and jobs.describe(job_id)["Status"] != "Created":
+                record.job_id = job_id
+                return self._watch(req, ledger, record)
+            if record.claim_until <= self._now() and etag is not None:
+                record.owner = req.owner
+                try:
+                    etag = self._renew(ledger, record, etag)
+                except ConflictError:
+                    record, etag = _read_record(ledger, req)
+                    continue
+                logger.info("The request's earlier delivery stopped; this one takes over")
+                return self._drive(req, ledger, record, etag, None)
+            if not req.keep_waiting():
+                return HandOver(job_id or req.physical_id or "", {"JobId": job_id or ""})
+            self._sleep(self._poll_seconds)
+            record, etag = _read_record(ledger, req)
+
+    # Watching and concluding ------------------------------------------------------------------------
+
+    def _watch(self, req: Request, ledger: Ledger, record: RequestRecord) -> Result:
+        job_id = str(record.job_id)
+        try:
+            job = self._jobs(req).wait(job_id, deadline=record.deadline, keep_waiting=req.keep_waiting)
         except DeadlineReached as error:
-            raise ImportFailed(str(error), job_id=job_id) from None
+            return self._fail(req, ledger, record, str(error))
         if job is None:
             logger.info("Import job %s is still running; scheduled polling takes over", job_id)
-            return Outcome(job_id, poll_state=state)
-        try:
-            return self._answer(props, job, state)
-        finally:
-            # The converted file (up to 100 MB) is needed no longer: /tmp is shared by warm invocations.
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(uploaded_file_path(job_id))
+            return HandOver(job_id, {"JobId": job_id})
+        return self._store(req, ledger, self._conclude(req, ledger, record, job))
 
-    def _answer(
-        self, props: ImportProperties, job: UserImportJobTypeTypeDef, state: dict[str, Any]
-    ) -> Outcome:
-        figures = Figures.from_job(job, skipped_before_job=int(state.get("SkippedBeforeJob", 0)))
-        if figures.status == "Succeeded" and figures.failed <= props.max_failed_users:
+    def _conclude(
+        self, req: Request, ledger: Ledger, record: RequestRecord, job: UserImportJobTypeTypeDef
+    ) -> Answer:
+        figures = Figures.from_job(job, skipped_before_job=record.skipped_before_job)
+        rows = read_job_rows(self._clients, ledger, req.props, record.pool_name, job)
+        # Which users are the resource's own: what removal and ExistingUsers.FAIL go by.
+        ledger.write_lines(Ledger.job_created_name(figures.job_id), rows.created)
+        if figures.status == "Succeeded" and figures.failed <= req.props.max_failed_users:
             logger.info("Import job %s succeeded: %s", figures.job_id, figures.summary())
-            return Outcome(figures.job_id, figures)
-        rows = self.failing_rows(props, figures.job_id, str(state.get("PoolName", "")))
-        for row in rows:
+            state = ResourceState.from_json(ledger.read_json(STATE)[0])
+            applied = Applied(req.request_id, req.props.to_properties(), figures.job_id, figures.as_data())
+            ledger.write_json(STATE, state.after(applied).to_json())
+            return Answer(SUCCESS, figures.job_id, figures.as_data())
+        for row in rows.failing:
             logger.error("Failed row: %s", row)
         reason = failure_reason(
             figures,
-            job_name=props.job_name,
-            source_name=props.source_name,
-            failing_rows=rows,
-            max_failed_users=props.max_failed_users,
+            job_name=req.props.job_name,
+            source_name=req.props.source_name,
+            failing_rows=rows.failing,
+            max_failed_users=req.props.max_failed_users,
         )
-        raise ImportFailed(reason, job_id=figures.job_id)
+        return Answer(FAILED, self._failed_physical_id(req, figures.job_id), figures.as_data(), reason)
 
-    def failing_rows(self, props: ImportProperties, job_id: str, pool_name: str) -> list[FailingRow]:
-        """The job's FAILED rows, mapped from the uploaded file's lines to usernames and source lines."""
-        results = read_row_results(self._clients.logs, props.user_pool_id, pool_name, job_id)
-        failed = [r for r in results if r.outcome == "FAILED"]
-        if not failed:
-            return []
-        offset = 2 - first_data_line(results)  # make line numbers count the header as line 1
-        wanted = {r.line + offset for r in failed}
-        uploaded: dict[int, str] = {}
-        path = uploaded_file_path(job_id)
-        if os.path.exists(path):  # a later poll may run in another container without it
-            with open(path, "rb") as handle:
-                uploaded = {line: name for line, name in iter_usernames(handle) if line in wanted}
-        usernames = {r.line: uploaded.get(r.line + offset) for r in failed}
-        source_lines = self._source_lines({name for name in usernames.values() if name}, props)
-        return [
-            FailingRow(source_lines.get(name) if name else None, name, r.reason)
-            for r, name in ((r, usernames[r.line]) for r in failed)
-        ]
+    def _failed_physical_id(self, req: Request, job_id: str | None) -> str:
+        # After a failed Create, CloudFormation's Delete names this id: let it reach (and stop) the job.
+        if req.request_type == "Create":
+            return job_id or f"failed:{req.props.user_pool_id}:{req.props.job_name}"
+        return req.physical_id or ""
 
-    def _source_lines(self, usernames: set[str], props: ImportProperties) -> dict[str, int]:
-        if not usernames:
-            return {}
-        body = self._clients.s3.get_object(Bucket=props.source_bucket, Key=props.source_key)["Body"]
-        with body:
-            return {name: line for line, name in iter_usernames(body) if name in usernames}
+    def _fail(self, req: Request, ledger: Ledger, record: RequestRecord, reason: str) -> Answer:
+        """A request that cannot succeed: stop its job first (a failed Update leaves nothing running)."""
+        if record.job_id is not None:
+            with contextlib.suppress(ClientError, BotoCoreError):
+                self._jobs(req).stop(record.job_id)
+        job = f"Import job {record.job_id} ({req.props.job_name}): " if record.job_id else ""
+        answer = Answer(FAILED, self._failed_physical_id(req, record.job_id), reason=f"{job}{reason}")
+        return self._store(req, ledger, answer)
 
-    # Delete ------------------------------------------------------------------------------------
+    def _store(self, req: Request, ledger: Ledger, answer: Answer) -> Answer:
+        """Record the answer so every later delivery sends the same; the first one stored wins."""
+        name = Ledger.request_name(req.request_id)
+        while True:
+            found, etag = ledger.read_json(name)
+            if found is None:
+                return answer
+            if found.get("answer"):
+                return Answer.from_json(found["answer"])
+            found["answer"] = asdict(answer)
+            with contextlib.suppress(ConflictError):
+                ledger.write_json(name, found, etag=etag)
+                return answer
 
-    def delete(self, props: ImportProperties, physical_id: str, keep_waiting: Callable[[], bool]) -> None:
+    # Delete ----------------------------------------------------------------------------------------
+
+    def delete(self, req: Request) -> Answer:
         """Stop the resource's job if it still runs (the pool cannot be deleted while it does).
 
-        Users are kept: they may have signed in and changed since the import.
+        Only the resource's final Delete (its current physical id) does more: it removes the users the
+        resource's jobs created when asked to, then the resource's ledger. The Delete CloudFormation
+        sends for an old physical id after an update replaced it removes nothing.
         """
-        if not physical_id.startswith("import-"):
-            return
-        status = self._jobs(props.user_pool_id).stop_and_wait(physical_id, keep_waiting=keep_waiting)
-        logger.info("Import job %s is %s", physical_id, status)
-        if props.remove_users_on_delete and status != "Gone":
-            remove_imported_users(self._clients, props, physical_id)
+        physical_id = req.physical_id or ""
+        ledger = self.ledger(req)
+        current = ResourceState.from_json(ledger.read_json(STATE)[0]).current
+        if is_job_id(physical_id):
+            status = self._jobs(req).stop_and_wait(physical_id, keep_waiting=req.keep_waiting)
+            logger.info("Import job %s is %s", physical_id, status)
+        if current is not None and current.physical_id != physical_id:
+            logger.info("%s was replaced by %s: nothing removed", physical_id, current.physical_id)
+            return Answer(SUCCESS, physical_id)
+        if req.props.remove_users_on_delete:
+            remove_users(self._clients.cognito, req.props.user_pool_id, ledger.owned_usernames())
+        ledger.delete_all()
+        return Answer(SUCCESS, physical_id)
+
+    def fail_hand_over(self, req: Request, reason: str) -> Answer:
+        """crhelper could not schedule the polls: stop the job and fail, with the reason stored."""
+        ledger = self.ledger(req)
+        record, _ = _read_record(ledger, req)
+        return self._fail(req, ledger, record, f"scheduling the polls failed: {reason}")
+
+
+def remove_users(cognito: Any, user_pool_id: str, usernames: set[str]) -> int:
+    """Delete these users; one already gone (a repeated Delete, a person) is fine."""
+    removed = 0
+    for username in sorted(usernames):
+        try:
+            cognito.admin_delete_user(UserPoolId=user_pool_id, Username=username)
+            removed += 1
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code")
+            if code == "ResourceNotFoundException":
+                break  # the pool itself is gone
+            if code != "UserNotFoundException":
+                raise
+    logger.info("Removed %s users this resource imported from pool %s", removed, user_pool_id)
+    return removed
+
+
+def _read_record(ledger: Ledger, req: Request) -> tuple[RequestRecord, str | None]:
+    found, etag = ledger.read_json(Ledger.request_name(req.request_id))
+    if found is None:
+        raise ImportFailed("the request's ledger record is gone")
+    return RequestRecord.from_json(found), etag
+
+
+def _same_source(a: ImportProperties, b: ImportProperties) -> bool:
+    keys = ("user_pool_id", "source_bucket", "source_key", "source_version", "source_hash")
+    return all(getattr(a, key) == getattr(b, key) for key in keys)

@@ -1,6 +1,8 @@
-"""Which rows of a new users file are unchanged since the file of the last successful deployment.
+"""Which rows of a new users file are unchanged since the file the resource last applied.
 
 Those rows were imported, or found to exist, by that deployment: an Update looks up only the rest.
+The comparison needs only the old file's row digests, which the ledger keeps, not the old file
+(which least privilege does not let the handler read).
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ def _lines(source: BinaryIO | ByteSource) -> Iterator[bytes]:
         yield line.removeprefix(BOM) if number == 0 else line
 
 
+DIGEST_SIZE = 8
+
+
 def _digest(line: bytes) -> bytes:
-    return hashlib.blake2b(line, digest_size=8).digest()
+    return hashlib.blake2b(line, digest_size=DIGEST_SIZE).digest()
 
 
 def _header(line: bytes | None) -> list[str]:
@@ -37,35 +42,43 @@ def _header(line: bytes | None) -> list[str]:
 @dataclass(frozen=True)
 class SourceDiff:
     unchanged: set[str]
-    """Usernames whose row in the new file is byte-for-byte a row of the old file."""
+    """Usernames whose row in the new file is byte-for-byte a row of the last applied file."""
     rows: int
     """Rows in the new file."""
+    digests: bytes
+    """The new file's digests, to store for the next comparison: the header's, then each row's."""
 
     @property
     def changed(self) -> int:
         return self.rows - len(self.unchanged)
 
 
-def diff_sources(old: BinaryIO | ByteSource, new: BinaryIO | ByteSource) -> SourceDiff:
-    """Compare two users files row by row, holding one 8-byte digest per old row.
+def diff_against(new: BinaryIO | ByteSource, applied: bytes | None) -> SourceDiff:
+    """Compare a users file with the digests of the last applied one (None: nothing applied yet).
 
-    A changed header (columns added, renamed or reordered) makes every row count as changed.
+    Holds one 8-byte digest per row. A changed header (columns added, renamed or reordered) makes every
+    row count as changed.
     """
-    old_lines = _lines(old)
-    new_lines = _lines(new)
-    header = _header(next(new_lines, None))
-    if not header or USERNAME not in header or _header(next(old_lines, None)) != header:
-        return SourceDiff(set(), sum(1 for line in new_lines if line))
-    column = header.index(USERNAME)
-    seen = {_digest(line) for line in old_lines if line}
-    rows = 0
+    lines = _lines(new)
+    first = next(lines, None)
+    header = _header(first)
+    header_digest = _digest(first or b"")
+    old_rows: set[bytes] = set()
+    if applied is not None and applied[:DIGEST_SIZE] == header_digest:
+        old_rows = {applied[i : i + DIGEST_SIZE] for i in range(DIGEST_SIZE, len(applied), DIGEST_SIZE)}
+    column = header.index(USERNAME) if USERNAME in header else None
+    digests = bytearray(header_digest)
     unchanged: list[bytes] = []
-    for line in new_lines:
+    rows = 0
+    for line in lines:
         if line:
             rows += 1
-            if _digest(line) in seen:
+            digest = _digest(line)
+            digests += digest
+            if digest in old_rows:
                 unchanged.append(line)
-    return SourceDiff(set(_usernames(unchanged, column)), rows)
+    names = set(_usernames(unchanged, column)) if column is not None else set()
+    return SourceDiff(names, rows, bytes(digests))
 
 
 def _usernames(lines: Iterable[bytes], column: int) -> Iterator[str]:

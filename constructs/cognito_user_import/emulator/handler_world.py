@@ -22,6 +22,7 @@ from typing import Any
 import boto3
 
 FUNCTION_NAME = "CognitoUserImportHandler"
+LEDGER_BUCKET = "import-ledger"
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
 FUNCTION_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{FUNCTION_NAME}"
@@ -106,6 +107,7 @@ class World:
     pool_id: str
     logs_role_arn: str
     bucket: str = "seed-bucket"
+    ledger_bucket: str = LEDGER_BUCKET
     responses: ResponseCollector = field(default_factory=ResponseCollector)
 
     def client(self, service: str) -> Any:
@@ -126,6 +128,7 @@ class World:
             "SourceName": key,
             "JobName": "seed-users",
             "TimeoutSeconds": "120",
+            "LedgerBucket": self.ledger_bucket,
         }
 
     def event(
@@ -235,4 +238,6 @@ def create_world(endpoint_url: str, pool_name: str = "seeded-pool") -> World:
     s3 = session.client("s3", endpoint_url=endpoint_url)
     with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou, s3.exceptions.BucketAlreadyExists):
         s3.create_bucket(Bucket="seed-bucket")
+    with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou, s3.exceptions.BucketAlreadyExists):
+        s3.create_bucket(Bucket=LEDGER_BUCKET)
     return World(endpoint_url=endpoint_url, pool_id=pool["Id"], logs_role_arn=logs_role_arn)

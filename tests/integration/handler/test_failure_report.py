@@ -1,15 +1,19 @@
-"""The failing rows of a job, read from its CloudWatch log stream and mapped back to usernames."""
+"""The failing rows of a job, read from its CloudWatch log stream and mapped back to usernames.
+
+The mapping comes from the ledger's upload-order list, so it works in a container that never saw the
+converted file (a scheduled poll in a new container).
+"""
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
 
 from cognito_user_import_handler.clients import AwsClients
 from cognito_user_import_handler.properties import ImportProperties
-from cognito_user_import_handler.service import WORK_DIR, ImportService, uploaded_file_path
+from cognito_user_import_handler.job_rows import read_job_rows
+from cognito_user_import_handler.ledger import Ledger
 
 from cfn_harness import Deployment
 
@@ -20,7 +24,7 @@ SOURCE = (
     "zed,zed@example.com,true\n"  # already in the pool: left out of the uploaded file
     "bo,bo@example.com,true\n"
 )
-UPLOADED = "cognito:username,email,email_verified\nana,ana@example.com,true\nbo,bo@example.com,true\n"
+UPLOADED = ["ana", "bo"]  # the ledger's upload order: zed was left out
 
 
 def write_job_log(deployment: Deployment, lines: list[str]) -> None:
@@ -50,10 +54,11 @@ def test_failing_rows_name_the_source_line_and_username(deployment: Deployment, 
         ],
     )
 
-    os.makedirs(WORK_DIR, exist_ok=True)
-    with open(uploaded_file_path(JOB_ID), "w", encoding="utf-8") as uploaded:
-        uploaded.write(UPLOADED)
+    clients = AwsClients()
+    ledger = Ledger(clients.s3, str(props.ledger_bucket), "SeedUsers")
+    ledger.write_lines(Ledger.job_names_name(JOB_ID), UPLOADED)
 
-    rows = ImportService(AwsClients()).failing_rows(props, JOB_ID, "seeded-pool")
+    rows = read_job_rows(clients, ledger, props, "seeded-pool", {"JobId": JOB_ID, "Status": "Failed"})
 
-    assert [str(row) for row in rows] == ["line 4 (bo): The attribute email is not valid."]
+    assert [str(row) for row in rows.failing] == ["line 4 (bo): The attribute email is not valid."]
+    assert rows.created == ["ana"]

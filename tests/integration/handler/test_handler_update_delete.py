@@ -66,11 +66,12 @@ def test_a_source_whose_users_all_exist_creates_no_job(deployment: Deployment) -
 def test_existing_users_fail_mode_names_them_and_creates_no_job(deployment: Deployment) -> None:
     first = deployment.put_source(FIRST)
     deployment.send("Create", first)
-    # Another resource (its own job name) whose file holds users the first one imported.
+    # Another resource (its own logical id and job name) whose file holds users the first one imported.
     second = deployment.put_source(SECOND, key="v2.csv") | {
         "ExistingUsers": "FAIL",
         "JobName": "other-import",
     }
+    deployment.logical_id = "OtherUsers"
 
     response = deployment.send("Create", second)
 

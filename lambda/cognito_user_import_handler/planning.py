@@ -1,0 +1,198 @@
+"""The plan: what a Create or Update would import, worked out before anything is created.
+
+Reads the pool and the users file, checks every row, leaves out rows unchanged since the last applied
+file and users that already exist, and writes the rest in Cognito's dialect to a file in /tmp. A bad
+file raises ImportFailed here, so no job exists for a file that fails validation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+from collections.abc import Container, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .clients import AwsClients
+from .csv_dialect import convert, iter_usernames
+from .csv_rules import PoolSchema, ValidationError
+from .existing_users import ExistingUsernames, LookedUpUsernames, username_folder
+from .ledger import Ledger
+from .properties import ExistingUsers, ImportProperties
+from .report import ImportFailed
+from .source_diff import diff_against
+
+logger = logging.getLogger(__name__)
+
+NAMES_IN_REASON = 20
+WORK_DIR = os.path.join(tempfile.gettempdir(), "cognito-user-import")
+
+
+@dataclass
+class Plan:
+    """A converted file ready for a job (path), or nothing to import (path None)."""
+
+    path: str | None
+    rows: int
+    skipped: int
+    pool_name: str
+
+    def usernames(self) -> Iterator[str]:
+        """The converted file's usernames in upload order (Cognito's line 2 is the first)."""
+        if self.path is None:
+            return
+        with open(self.path, "rb") as handle:
+            for _, name in iter_usernames(handle):
+                yield name
+
+    def discard(self) -> None:
+        """Remove the converted file (up to 100 MB): /tmp is shared by warm invocations."""
+        if self.path is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.path)
+            self.path = None
+
+
+def clear_work_dir() -> None:
+    """Remove what an earlier invocation in this container left (it was killed before its clean-up):
+    a container runs one invocation at a time, so nothing there is in use."""
+    with contextlib.suppress(FileNotFoundError):
+        for name in os.listdir(WORK_DIR):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(WORK_DIR, name))
+
+
+class RowFilter:
+    """Which rows go into the job: not unchanged since last time, not already in the pool."""
+
+    def __init__(
+        self, unchanged: set[str], existing: Container[str], owned: set[str] | None, fold: Any
+    ) -> None:
+        self._unchanged = unchanged
+        self._existing = existing
+        self._owned = owned  # None: existing users are fine (SKIP); else FAIL unless the resource made them
+        self._fold = fold
+        self.skipped = 0
+        self.conflicts: list[str] = []
+        self.conflict_count = 0
+
+    def __call__(self, username: str) -> bool:
+        if username in self._unchanged or username in self._existing:
+            self.skipped += 1
+            if username not in self._unchanged and self._owned is not None:
+                self._conflict(username)
+            return False
+        return True
+
+    def _conflict(self, username: str) -> None:
+        assert self._owned is not None
+        if self._fold(username) in self._owned:
+            return
+        self.conflict_count += 1
+        if len(self.conflicts) < NAMES_IN_REASON:
+            self.conflicts.append(username)
+
+
+def make_plan(clients: AwsClients, props: ImportProperties, ledger: Ledger, applied_hash: str | None) -> Plan:
+    """Validate and convert the file; `applied_hash` names the last applied file's digests, if any."""
+    cognito = clients.cognito
+    pool = cognito.describe_user_pool(UserPoolId=props.user_pool_id)["UserPool"]
+    header = cognito.get_csv_header(UserPoolId=props.user_pool_id)["CSVHeader"]
+    schema = PoolSchema.from_describe_user_pool(pool, header)
+    unchanged, changed = _unchanged_rows(clients, props, ledger, applied_hash)
+    existing = _existing_names(clients, pool, changed)
+    fold = username_folder(pool)
+    owned = None
+    if props.existing_users is ExistingUsers.FAIL:
+        owned = {fold(name) for name in ledger.owned_usernames()}
+    keep = RowFilter(unchanged, existing, owned, fold)
+    path, rows = _convert(clients, props, schema, keep)
+    plan = Plan(path, rows, keep.skipped, str(pool["Name"]))
+    try:
+        _refuse_conflicts(props, keep)
+    except ImportFailed:
+        plan.discard()
+        raise
+    if keep.skipped == plan.rows:
+        plan.discard()
+        logger.info("Nothing to import: no job created")
+    elif keep.skipped:
+        logger.info("%s of %s users exist or are unchanged and are left out", keep.skipped, plan.rows)
+    return plan
+
+
+def _unchanged_rows(
+    clients: AwsClients, props: ImportProperties, ledger: Ledger, applied_hash: str | None
+) -> tuple[set[str], int]:
+    """(Usernames of rows unchanged since the applied file, how many rows are not); stores the digests."""
+    applied = ledger.read_bytes(Ledger.digests_name(applied_hash)) if applied_hash else None
+    with _source(clients, props) as body:
+        diff = diff_against(body, applied)
+    ledger.write_bytes(Ledger.digests_name(props.source_hash), diff.digests)
+    if applied is not None:
+        logger.info("%s of %s rows are unchanged since the last deployment", len(diff.unchanged), diff.rows)
+    return diff.unchanged, diff.changed
+
+
+def _existing_names(clients: AwsClients, pool: Mapping[str, Any], changed: int) -> Container[str]:
+    estimated_users = int(pool.get("EstimatedNumberOfUsers", 0))
+    if changed <= estimated_users // 60 + 1:
+        logger.info("%s rows are new or changed: looking them up one by one", changed)
+        return LookedUpUsernames(clients.cognito, pool)
+    existing = ExistingUsernames.load(clients.cognito, pool)
+    logger.info("The pool holds %s usernames and sign-in aliases", len(existing))
+    return existing
+
+
+@contextlib.contextmanager
+def _source(clients: AwsClients, props: ImportProperties) -> Iterator[Any]:
+    request: dict[str, Any] = {"Bucket": props.source_bucket, "Key": props.source_key}
+    if props.source_version:
+        request["VersionId"] = props.source_version
+    try:
+        found = clients.s3.get_object(**request)
+    except clients.s3.exceptions.NoSuchKey:
+        raise ImportFailed(
+            f"No import job was created: the users file {props.source_name} does not exist"
+            f" (bucket {props.source_bucket}, key {props.source_key})"
+        ) from None
+    with found["Body"] as body:
+        yield body
+
+
+def _convert(
+    clients: AwsClients, props: ImportProperties, schema: PoolSchema, keep: RowFilter
+) -> tuple[str, int]:
+    os.makedirs(WORK_DIR, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", newline="", dir=WORK_DIR, suffix=".csv", delete=False
+    ) as sink:
+        try:
+            with _source(clients, props) as body:
+                result = convert(body, sink, schema=schema, file_name=props.source_name, keep=keep)
+        except BaseException:
+            sink.close()
+            os.unlink(sink.name)
+            raise
+    if result.problem_count:
+        os.unlink(sink.name)
+        raise ImportFailed(
+            "No import job was created: "
+            + str(ValidationError(problems=result.problems, total=result.problem_count))
+        )
+    return sink.name, result.rows
+
+
+def _refuse_conflicts(props: ImportProperties, keep: RowFilter) -> None:
+    """Users that exist and that ExistingUsers.FAIL forbids fail the request before any job."""
+    if keep.conflict_count:
+        names = ", ".join(keep.conflicts)
+        more = keep.conflict_count - len(keep.conflicts)
+        tail = f" and {more} more" if more > 0 else ""
+        raise ImportFailed(
+            f"No import job was created: {keep.conflict_count} users of {props.source_name} already exist"
+            f" in pool {props.user_pool_id}: {names}{tail}. Remove them from the file, or set"
+            " existing_users=ExistingUsers.SKIP to leave them out."
+        )
