@@ -11,9 +11,9 @@ import time
 import pytest
 
 from cognito_user_import_handler.clients import AwsClients
-from cognito_user_import_handler.properties import ImportProperties
 from cognito_user_import_handler.job_rows import read_job_rows
 from cognito_user_import_handler.ledger import Ledger
+from cognito_user_import_handler.properties import ImportProperties
 
 from cfn_harness import Deployment
 
