@@ -43,7 +43,7 @@ class ImportProperties:
     remove_users_on_delete: bool = False
     password_hashing_algorithm: str | None = None
     source_version: str | None = None
-    """An S3 object version of the source (``UserCsv.from_bucket(..., version=...)``); None reads the latest."""
+    """An S3 object version of the source (``from_bucket(..., version=...)``); None: the latest."""
     quota_share: float = 0.5
     """The share (0 < share <= 1) of each Cognito request-rate quota this resource may use."""
     ledger_bucket: str | None = None
