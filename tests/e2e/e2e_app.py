@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -41,16 +42,39 @@ class SampleApp:
                 stream.write(row + "\n")
 
     def cli(self, *args: str, timeout: float = 240) -> Run:
+        """The CLI with no terminal (standard input empty), as in CI."""
         completed = subprocess.run(
             [sys.executable, "-m", "cognito_user_import.cli", *args],
             cwd=self.folder,
             env=_cli_environment(),
+            stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
             timeout=timeout,
             check=False,
         )
+        return Run(completed.returncode, completed.stdout)
+
+    def cli_in_terminal(self, *args: str, typed: str, timeout: float = 240) -> Run:
+        """The CLI with a terminal as standard input, on which `typed` has been typed."""
+        controller, terminal = pty.openpty()
+        try:
+            os.write(controller, typed.encode())  # held by the terminal until the CLI reads a line
+            completed = subprocess.run(
+                [sys.executable, "-m", "cognito_user_import.cli", *args],
+                cwd=self.folder,
+                env=_cli_environment(),
+                stdin=terminal,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
+        finally:
+            os.close(terminal)
+            os.close(controller)
         return Run(completed.returncode, completed.stdout)
 
     def start_cli(self, *args: str) -> RunningCli:

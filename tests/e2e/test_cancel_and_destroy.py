@@ -88,7 +88,7 @@ def test_ctrl_c_during_a_slow_import_stops_the_job_and_rolls_back(
     assert "cloudformation-response" not in run.output
 
     # Nothing is left for destroy-local.
-    gone = sample_app.cli("destroy-local", "--endpoint", slow_emulator.url)
+    gone = sample_app.cli("destroy-local", "--force", "--endpoint", slow_emulator.url)
     assert gone.exit_code == 0, gone.output
     assert "nothing to delete" in gone.output
 
@@ -101,7 +101,7 @@ def test_destroy_after_a_killed_deploy_stops_the_running_job(
     deploy.process.kill()  # no rollback: the stack's state says what it made, the request in flight too
     deploy.finish(timeout=10)
 
-    run = sample_app.cli("destroy-local", "--endpoint", slow_emulator.url, timeout=180)
+    run = sample_app.cli("destroy-local", "--force", "--endpoint", slow_emulator.url, timeout=180)
 
     assert run.exit_code == 0, run.output
     assert "did not finish" in run.output

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+
 import boto3
 import pytest
 from e2e_app import SampleApp, outputs
@@ -51,7 +54,8 @@ def test_deploy_redeploy_update_and_destroy(fast_emulator: Emulator, sample_app:
     # Unchanged: CloudFormation calls no handler, so no job.
     second = sample_app.cli("deploy-local", *endpoint)
     assert second.exit_code == 0, second.output
-    assert "Custom::CognitoUserImport" not in second.output
+    assert "no changes" in second.output
+    assert "  UPDATE  " not in second.output and "      | " not in second.output  # no handler output
     assert outputs(second)["ImportedUsers"] == str(SEED_USERS)
     assert len(_jobs(fast_emulator, pool_id)) == 1
 
@@ -66,15 +70,27 @@ def test_deploy_redeploy_update_and_destroy(fast_emulator: Emulator, sample_app:
     users = _cognito(fast_emulator).list_users(UserPoolId=pool_id, Limit=60)["Users"]  # type: ignore[attr-defined]
     assert len(users) == SEED_USERS + 2
 
-    gone = sample_app.cli("destroy-local", *endpoint)
-    assert gone.exit_code == 0, gone.output
-    assert "DELETE_COMPLETE" in gone.output
-    pools = _cognito(fast_emulator).list_user_pools(MaxResults=60)["UserPools"]  # type: ignore[attr-defined]
-    assert pool_id not in [pool["Id"] for pool in pools]
+    # No terminal to ask on and no --force: nothing is deleted.
+    refused = sample_app.cli("destroy-local", *endpoint)
+    assert refused.exit_code == 2, refused.output
+    assert "--force" in refused.output
+    assert pool_id in _pool_ids(fast_emulator)
 
-    again = sample_app.cli("destroy-local", *endpoint)
-    assert again.exit_code == 0, again.output
-    assert "nothing to delete" in again.output
+    # A stale cdk.out naming no stack: destroy-local synthesizes afresh, as `cdk destroy` does, and asks.
+    stale = sample_app.folder / "cdk.out"
+    shutil.rmtree(stale)
+    stale.mkdir()
+    (stale / "manifest.json").write_text(json.dumps({"version": "55.0.0", "artifacts": {}}))
+    gone = sample_app.cli_in_terminal("destroy-local", *endpoint, typed="y\n")
+    assert gone.exit_code == 0, gone.output
+    assert "Are you sure you want to delete: CognitoUserImportSample" in gone.output
+    assert "DELETE_COMPLETE" in gone.output
+    assert pool_id not in _pool_ids(fast_emulator)
+
+
+def _pool_ids(emulator: Emulator) -> list[str]:
+    pools = _cognito(emulator).list_user_pools(MaxResults=60)["UserPools"]  # type: ignore[attr-defined]
+    return [pool["Id"] for pool in pools]
 
 
 def test_failed_job_rolls_back_and_exits_non_zero(fast_emulator: Emulator, sample_app: SampleApp) -> None:

@@ -65,6 +65,6 @@ def test_two_imports_in_one_stack_run_one_after_the_other(
     # One job at a time: the second started once the first had ended.
     assert jobs["Customers"]["StartDate"] >= jobs["Staff"]["CompletionDate"]
 
-    gone = two_imports_app.cli("destroy-local", "--endpoint", fast_emulator.url)
+    gone = two_imports_app.cli("destroy-local", "--force", "--endpoint", fast_emulator.url)
     assert gone.exit_code == 0, gone.output
     assert cognito.list_user_pools(MaxResults=60)["UserPools"] == []

@@ -15,6 +15,8 @@ from typing import Any
 
 STACK_ARTIFACT = "aws:cloudformation:stack"
 ASSET_MANIFEST_ARTIFACT = "cdk:asset-manifest"
+SYNTH_HINTS = ("Supply a stack id", "Successfully synthesized to")
+"""What `cdk synth` says to a person at a prompt, and a driver need not repeat."""
 
 
 class AssemblyError(RuntimeError):
@@ -92,9 +94,10 @@ def synthesize(app_dir: Path, out_dir: Path | None = None) -> Path:
     if completed.returncode != 0:
         detail = summarize_failure((completed.stderr or completed.stdout).strip())
         raise AssemblyError(f"cdk synth failed (exit {completed.returncode}):\n{detail}")
-    # Anything the CLI says on success (warnings) is passed on: a person should see it.
+    # Anything the CLI says on success (warnings) is passed on: a person should see it, but not the
+    # hints meant for `cdk synth` typed at a prompt.
     for line in completed.stderr.splitlines():
-        if line.strip():
+        if line.strip() and not line.startswith(SYNTH_HINTS):
             print(f"  cdk: {line}", file=sys.stderr)
     return output
 
