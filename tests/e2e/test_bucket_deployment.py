@@ -59,6 +59,7 @@ def test_bucket_deployment_feeds_from_bucket_import(
     assert _table_row(run.output, "Custom::CognitoUserImport").endswith("handler run")
     assert _table_row(run.output, "AWS::SNS::Topic").endswith("PLACEHOLDER")
     assert re.search(r"- Announcements\w+: AWS::SNS::Topic is not emulated", run.output)
+    assert re.search(r"- Notify\w+: uses the placeholder Announcements\w+", run.output), run.output
     assert figures["TopicArn"].endswith(":not-emulated")
     assert "Traceback" not in run.output and "Internal Server Error" not in run.output
 

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Fixture app of the e2e tests: users uploaded by a BucketDeployment to an encrypted bucket that enforces
 SSL and empties itself on delete, imported with UserCsv.from_bucket; an SNS topic the emulator does not
-model; and a second stack, which a deploy-local of FromBucket alone leaves out."""
+model, and a function that uses it; and a second stack, which a deploy-local of FromBucket leaves out."""
 
 from __future__ import annotations
 
 from aws_cdk import App, CfnOutput, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3_deployment
 from aws_cdk import aws_sns as sns
@@ -48,6 +49,15 @@ class FromBucket(Stack):
         )
         seed.node.add_dependency(upload)  # the file is there before the import reads it
         topic = sns.Topic(self, "Announcements")
+        # Uses the topic the emulator does not model: a placeholder too, never sent to the emulator.
+        lambda_.Function(
+            self,
+            "Notify",
+            runtime=lambda_.Runtime.PYTHON_3_13,
+            handler="index.handler",
+            code=lambda_.Code.from_inline("def handler(event, context):\n    return None\n"),
+            environment={"TOPIC_ARN": topic.topic_arn},
+        )
         CfnOutput(self, "PoolId", value=pool.user_pool_id)
         CfnOutput(self, "BucketName", value=bucket.bucket_name)
         CfnOutput(self, "ImportedUsers", value=seed.imported_users)
