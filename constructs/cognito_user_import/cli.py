@@ -143,6 +143,9 @@ def _add_validate(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         metavar="JSON",
         help="a DescribeUserPool response saved as JSON (default: generic rules for any pool)",
     )
+    from cognito_user_import.validate_cli import add_arguments  # its own options (no moto, no CDK)
+
+    add_arguments(validate)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -181,7 +184,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "validate":
         from cognito_user_import.validate_cli import run_validate
 
-        return run_validate(files=args.files, pool_schema=args.pool_schema)
+        return run_validate(
+            files=args.files,
+            pool_schema=args.pool_schema,
+            password_hashing_algorithm=args.password_hashing_algorithm,
+        )
     raise AssertionError(args.command)
 
 
