@@ -322,7 +322,20 @@ def convert(
     report = problems.add
     # In a case-insensitive pool BOB is bob's duplicate; the index then holds folded names.
     fold: Callable[[str], str] | None = None if schema.case_sensitive else str.casefold
-    unique = [(i, why, UsernameIndex()) for i, why in plan.unique]
+    # In a pool whose usernames are emails or phone numbers, a username and those values name a user
+    # alike: one index holds them all, so a username that is another row's email is a duplicate too.
+    identities = UsernameIndex() if schema.username_attributes else None
+    unique = [
+        (
+            i,
+            why,
+            identities
+            if identities is not None and columns[i] in schema.username_attributes
+            else UsernameIndex(),
+        )
+        for i, why in plan.unique
+    ]
+    identity_message = _identity_message(schema.username_attributes)
     buffer: list[str] = []
     rows = written = 0
     over_users = over_bytes = False
@@ -370,6 +383,7 @@ def convert(
                     unreadable = None
 
                 name = None
+                repeated = False
                 if u is not None:
                     name = row[u]
                     if not name:
@@ -379,6 +393,7 @@ def convert(
                             report(line, name, USERNAME, name, check_username(name) or "")
                         first = index.add(name if fold is None else fold(name), line)
                         if first:
+                            repeated = True
                             report(line, name, USERNAME, name, _duplicate_message(first, fold is not None))
                 if unreadable:
                     for i, message in unreadable:
@@ -416,6 +431,12 @@ def convert(
                     first = seen.add(v.casefold(), line) if v else 0
                     if first:
                         report(line, name, columns[i], v, f"is also on line {first}; {why}")
+                if identities is not None and name:
+                    # After the row's own values: a username equal to its own email is the usual case.
+                    # Folded like those values, whatever the pool's case rule (refuse, not guess).
+                    first = identities.add(name.casefold(), line)
+                    if first and first != line and not repeated:
+                        report(line, name, USERNAME, name, f"is also on line {first}; {identity_message}")
                 if pairs:
                     for a, flag in pairs:
                         if row[flag] == "true" and row[a]:
@@ -517,6 +538,13 @@ def _field_count_message(fields: int, columns: int) -> str:
     return (
         f"has {fields} fields, the header has {columns}; "
         "every row needs a value (maybe empty) for each column"
+    )
+
+
+def _identity_message(attributes: Iterable[str]) -> str:
+    names = " and ".join(sorted(attributes))
+    return (
+        f"the pool uses {names} as the username, so a username may not be another user's {names} or username"
     )
 
 

@@ -317,3 +317,18 @@ def test_a_zero_width_space_in_a_username_is_refused() -> None:
     result, _ = run("cognito:username,email,email_verified\nzero\u200bwidth,z@x.org,true\n")
     assert [(p.line, p.column) for p in result.problems] == [(2, USERNAME)]
     assert "U+200B, an invisible format character (Unicode category Cf)" in messages(result)[0]
+
+
+def test_in_a_pool_signing_in_with_email_a_username_may_not_be_another_users_email() -> None:
+    schema = PoolSchema(
+        SMALL.header, SMALL.required, SMALL.auto_verified, SMALL.mfa, username_attributes=frozenset({"email"})
+    )
+    own = "cognito:username,email,email_verified\nann@x.org,ann@x.org,true\nbob@x.org,bob@x.org,true\n"
+    assert run(own, schema)[0].ok  # the usual file: each username is the user's own email
+    text = "cognito:username,email,email_verified\nann,Zoe@x.org,true\nzoe@x.org,zed@x.org,true\n"
+    assert run(text)[0].ok  # a pool with plain usernames holds both
+    result, _ = run(text, schema)
+    assert messages(result) == [
+        "f.csv:3 (zoe@x.org): column cognito:username: value 'zoe@x.org' is also on line 2; the pool uses "
+        "email as the username, so a username may not be another user's email or username"
+    ]

@@ -58,6 +58,11 @@ def test_e164_needs_a_country_code_and_a_number(phone: str, ok: bool) -> None:
     assert (outcome == "SUCCEEDED") is ok
 
 
+@pytest.mark.parametrize(("value", "ok"), [("04/23/1990", True), ("1990-04-23", False), ("4/23/1990", False)])
+def test_birthdates_are_written_mm_dd_yyyy(value: str, ok: bool) -> None:
+    assert (outcomes(make_pool(), [row("a", birthdate=value)])[0][0] == "SUCCEEDED") is ok
+
+
 @pytest.mark.parametrize(
     ("value", "ok"), [("42", True), ("-0", True), ("1_000", False), ("\u0664\u0662", False)]
 )

@@ -45,6 +45,8 @@ _E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 #: UsernameType's pattern [\p{L}\p{M}\p{S}\p{N}\p{P}]+ as Unicode general categories.
 _USERNAME_CATEGORIES = frozenset("LMSNP")
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+#: The CSV page: birthdate is written mm/dd/yyyy.
+_BIRTHDATE = re.compile(r"[0-9]{2}/[0-9]{2}/[0-9]{4}")
 
 Outcome = Literal["SUCCEEDED", "SKIPPED", "FAILED"]
 
@@ -276,6 +278,8 @@ def _value_problem(pool: CognitoIdpUserPool, name: str, value: str) -> str | Non
             return f"{name} has a length outside its allowed range."
     if name == "email" and not _EMAIL.fullmatch(value):
         return "email is not a valid email address."
+    if name == "birthdate" and not _BIRTHDATE.fullmatch(value):
+        return "birthdate must be written mm/dd/yyyy."
     if name == "phone_number" and not _E164.fullmatch(value):
         return "phone_number is not in E.164 format (+, the country code and the number: 2 to 15 digits)."
     return None
