@@ -102,7 +102,8 @@ def lowest_versions(wheel: Path) -> dict[str, str]:
 def readme_blocks(section: str) -> list[tuple[str, str, str]]:
     """(language, body, the last line of text before it) of each fenced block, in order."""
     blocks: list[tuple[str, str, str]] = []
-    text_line, language, body = "", None, []
+    text_line, language = "", None
+    body: list[str] = []
     for line in section.splitlines():
         if language is None and line.startswith("```"):
             language, body = line[3:].strip(), []
