@@ -125,8 +125,9 @@ class ImportResource(CfnResource):
         # crhelper's clients make 3 attempts: a throttled PutRule must not fail a finished import.
         if not self._init_failed:
             config = Config(retries={"mode": "standard", "max_attempts": 8})
-            self._events_client = boto3.client("events", config=config)
-            self._lambda_client = boto3.client("lambda", config=config)
+            region = os.getenv("AWS_REGION")
+            self._events_client = boto3.client("events", region_name=region, config=config)
+            self._lambda_client = boto3.client("lambda", region_name=region, config=config)
 
     def register(
         self, *, create_or_update: RequestFunction, delete: RequestFunction, poll: RequestFunction

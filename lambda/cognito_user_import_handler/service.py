@@ -212,7 +212,7 @@ class ImportService:
         """Take the claimed request through create, upload and start, then watch the job."""
         try:
             try:
-                etag, url = self._ensure_job(req, ledger, record, etag)
+                etag, url = self._ensure_job(req, ledger, record, etag, fresh=plan is not None)
                 if not record.uploaded:
                     plan = plan or self._plan(
                         req, ledger, ResourceState.from_json(ledger.read_json(STATE)[0])
@@ -238,13 +238,16 @@ class ImportService:
         return self._watch(req, ledger, record)
 
     def _ensure_job(
-        self, req: Request, ledger: Ledger, record: RequestRecord, etag: str
+        self, req: Request, ledger: Ledger, record: RequestRecord, etag: str, *, fresh: bool
     ) -> tuple[str, str | None]:
-        """The request's job, created now unless the record (or a search by name) already has one."""
+        """The request's job, created now unless the record (or a search by name) already has one.
+
+        `fresh`: this delivery wrote the record just now, so no earlier delivery can have made a job.
+        """
         if record.job_id is not None:
             return etag, None
         jobs = self._jobs(req)
-        found = jobs.find_by_name(record.job_name, not_before=record.created_at - 60.0)
+        found = None if fresh else jobs.find_by_name(record.job_name, not_before=record.created_at - 60.0)
         url: str | None = None
         if found is not None:
             record.job_id = found["JobId"]
@@ -254,7 +257,7 @@ class ImportService:
             record.job_id, url = jobs.create(
                 record.job_name, req.props.logs_role_arn, req.props.password_hashing_algorithm
             )
-        return ledger.write_json(Ledger.request_name(record.request_id), record.to_json(), etag=etag), url
+        return self._renew(ledger, record, etag, force=True), url
 
     def _upload(
         self, req: Request, ledger: Ledger, record: RequestRecord, etag: str, plan: Plan, url: str | None
@@ -271,11 +274,16 @@ class ImportService:
         record.uploaded = True
         record.skipped_before_job = plan.skipped
         record.pool_name = plan.pool_name
-        return ledger.write_json(Ledger.request_name(record.request_id), record.to_json(), etag=etag)
+        return self._renew(ledger, record, etag, force=True)
 
-    def _renew(self, ledger: Ledger, record: RequestRecord, etag: str) -> str:
-        """Extend this delivery's claim; ConflictError when another delivery has taken it over."""
-        record.claim_until = self._now() + self._claim_seconds
+    def _renew(self, ledger: Ledger, record: RequestRecord, etag: str, *, force: bool = False) -> str:
+        """Extend this delivery's claim (and save the record); ConflictError when another delivery has
+        taken it over. A claim with more than half its time left needs no renewal: nobody takes over a
+        live claim, and every step between two renewals is shorter than half a claim."""
+        now = self._now()
+        if not force and record.claim_until - now > self._claim_seconds / 2:
+            return etag
+        record.claim_until = now + self._claim_seconds
         return ledger.write_json(Ledger.request_name(record.request_id), record.to_json(), etag=etag)
 
     def _follow(self, req: Request, ledger: Ledger, record: RequestRecord, etag: str | None) -> Result:
@@ -294,7 +302,7 @@ class ImportService:
             if record.claim_until <= self._now() and etag is not None:
                 record.owner = req.owner
                 try:
-                    etag = self._renew(ledger, record, etag)
+                    etag = self._renew(ledger, record, etag, force=True)
                 except ConflictError:
                     record, etag = _read_record(ledger, req)
                     continue

@@ -1,0 +1,142 @@
+"""The lifecycle x delivery matrix: the real handler, each invocation its own process, against the emulator.
+
+Invariants in every cell: at most one job per request, one consistent answer (every answer the same),
+no job on a rollback or when nothing is new, no user removed that the resource did not create, and
+no poll rule, permission or converted file left behind. Each cell also ends as the lifecycle expects.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cognito_user_import.emulator import Emulator
+
+from lifecycles import LIFECYCLES, Lifecycle
+from matrix_harness import KILLED, PRE_EXISTING, Cell, Zygote, new_cell
+
+BY_NAME = {lifecycle.name: lifecycle for lifecycle in LIFECYCLES}
+# A failing job ends at once in the emulator: no hand-over, so no poll to deliver late.
+WITH_JOB = [
+    lifecycle.name for lifecycle in LIFECYCLES if lifecycle.has_job and lifecycle.name != "failed_update"
+]
+
+
+def check(cell: Cell, lifecycle: Lifecycle, event: dict[str, Any], jobs_before: int) -> None:
+    answers = cell.answers(event)
+    assert answers, "no answer"
+    first = answers[0]
+    assert all(answer == first for answer in answers), f"answers differ: {answers}"
+    expect = lifecycle.expect
+    assert first["Status"] == expect.status, first.get("Reason")
+    for key, value in expect.data.items():
+        assert first["Data"].get(key) == value, (key, first["Data"])
+    pool = event["ResourceProperties"]["UserPoolId"]
+    assert len(cell.jobs_of(event, pool)) == expect.new_jobs, cell.jobs_of(event, pool)
+    if pool == cell.world.pool_id:
+        assert len(cell.jobs()) == jobs_before + expect.new_jobs
+    assert not [job for job in cell.jobs(pool) if job["Status"] in ("Pending", "InProgress")]
+    if lifecycle.after is not None:
+        lifecycle.after(cell, event)
+    users = cell.usernames()
+    assert PRE_EXISTING in users, "a user the resource did not create was removed"
+    if expect.users is not None:
+        assert users == expect.users
+    assert cell.leftovers() == []
+
+
+def prepare(cell: Cell, lifecycle: Lifecycle) -> tuple[dict[str, Any], int]:
+    event = lifecycle.prepare(cell)
+    return event, len(cell.jobs())
+
+
+@pytest.mark.parametrize("name", BY_NAME)
+def test_delivered_once(cell: Cell, name: str) -> None:
+    event, jobs_before = prepare(cell, BY_NAME[name])
+    cell.invoke(event)
+    cell.settle(event)
+    check(cell, BY_NAME[name], event, jobs_before)
+
+
+@pytest.mark.parametrize("name", BY_NAME)
+def test_delivered_twice_in_a_row(cell: Cell, name: str) -> None:
+    event, jobs_before = prepare(cell, BY_NAME[name])
+    for _ in range(2):
+        cell.invoke(event)
+        cell.settle(event)
+    assert len(cell.answers(event)) == 2
+    check(cell, BY_NAME[name], event, jobs_before)
+
+
+@pytest.mark.parametrize("name", BY_NAME)
+def test_delivered_twice_at_once(cell: Cell, name: str) -> None:
+    event, jobs_before = prepare(cell, BY_NAME[name])
+    started = [cell.start(event), cell.start(event)]
+    assert [cell.finish(one) for one in started] == [0, 0]
+    cell.settle(event)
+    check(cell, BY_NAME[name], event, jobs_before)
+
+
+@pytest.mark.parametrize("name", WITH_JOB)
+def test_a_late_poll_after_the_answer_changes_nothing(cell: Cell, name: str) -> None:
+    event, jobs_before = prepare(cell, BY_NAME[name])
+    cell.emulator.settings.min_run_seconds = 2.5
+    cell.timeout = 11.0  # one second of waiting: the job outlives the invocation
+    cell.invoke(event)
+    fired = cell.settle(event)
+    assert fired, "the job should have been handed over to the scheduled polls"
+    cell.invoke(fired[-1])  # EventBridge delivers the last poll again, after the answer
+    cell.invoke(fired[0])
+    check(cell, BY_NAME[name], event, jobs_before)
+
+
+@pytest.mark.parametrize("name", BY_NAME)
+def test_killed_after_each_write_and_delivered_again(
+    fresh_emulator: Emulator, zygote: Zygote, tmp_path: Path, name: str
+) -> None:
+    lifecycle = BY_NAME[name]
+    reference = new_cell(fresh_emulator, zygote, tmp_path / "reference")
+    event, jobs_before = prepare(reference, lifecycle)
+    call_log = tmp_path / "calls.txt"
+    reference.invoke(event, call_log=call_log)
+    reference.settle(event)
+    check(reference, lifecycle, event, jobs_before)
+    calls = call_log.read_text().split()
+    for point in kill_points(calls):
+        cell = new_cell(fresh_emulator, zygote, tmp_path / f"kill-{point}")
+        cell.claim_seconds = 0.3  # one delivery at a time here: the dead one's claim may lapse soon
+        event, jobs_before = prepare(cell, lifecycle)
+        assert cell.invoke(event, kill_after=point) == KILLED, f"not killed after call {point}"
+        cell.invoke(event)  # Lambda's retry of the same event
+        cell.settle(event)
+        try:
+            check(cell, lifecycle, event, jobs_before)
+        except AssertionError as error:
+            raise AssertionError(f"killed after call {point} ({calls[point - 1]}): {error}") from error
+        cell.world.close()
+
+
+WRITES = {
+    "PutObject",
+    "DeleteObjects",
+    "CreateUserImportJob",
+    "Upload",
+    "StartUserImportJob",
+    "StopUserImportJob",
+    "AdminDeleteUser",
+    "PutRule",
+    "PutTargets",
+    "AddPermission",
+    "RemoveTargets",
+    "RemovePermission",
+    "DeleteRule",
+}
+"""Calls that change something. A kill right after a read leaves what a kill after the write before it
+leaves, so killing after every write (and after the last call) reaches every state a retry can find."""
+
+
+def kill_points(calls: list[str]) -> list[int]:
+    points = [number for number, operation in enumerate(calls, start=1) if operation in WRITES]
+    return sorted(set(points) | {len(calls)})
