@@ -163,7 +163,9 @@ class ImportJobs:
                 logger.info("Started import job %s", job_id)
                 return True
             except ClientError as error:
-                if error_code(error) not in BUSY_ERRORS:
+                # A refused start means "another job is active" or "already started" (a start whose
+                # answer was lost): Cognito's error for each is unconfirmed, so read the job.
+                if error_code(error) not in (*BUSY_ERRORS, "InvalidParameterException"):
                     raise
                 if self._started_already(job_id, error):
                     return True

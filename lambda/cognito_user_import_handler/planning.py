@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -55,13 +56,20 @@ class Plan:
             self.path = None
 
 
-def clear_work_dir() -> None:
-    """Remove what an earlier invocation in this container left (it was killed before its clean-up):
-    a container runs one invocation at a time, so nothing there is in use."""
+LAMBDA_MAX_SECONDS = 900.0
+"""No invocation lives longer: a converted file older than this belongs to none that still runs."""
+
+
+def clear_work_dir(now: float | None = None) -> None:
+    """Remove converted files left by invocations killed before their clean-up (a warm container
+    keeps /tmp). Only stale ones: another process on the same machine (tests, local deploys) may be
+    using a newer one."""
+    cutoff = (time.time() if now is None else now) - LAMBDA_MAX_SECONDS
     with contextlib.suppress(FileNotFoundError):
-        for name in os.listdir(WORK_DIR):
+        for entry in os.scandir(WORK_DIR):
             with contextlib.suppress(OSError):
-                os.unlink(os.path.join(WORK_DIR, name))
+                if entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
 
 
 class RowFilter:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import time
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +110,20 @@ def test_a_succeeded_job_over_the_failed_user_limit_says_so() -> None:
 
     assert "succeeded but 1 users failed, more than max_failed_users=0" in reason
     assert "could not be read" in reason
+
+
+def test_clear_work_dir_removes_only_files_no_running_invocation_can_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cognito_user_import_handler import planning
+
+    monkeypatch.setattr(planning, "WORK_DIR", str(tmp_path))
+    stale, fresh = tmp_path / "killed.csv", tmp_path / "running.csv"
+    stale.write_text("x")
+    fresh.write_text("y")
+    old = time.time() - planning.LAMBDA_MAX_SECONDS - 60
+    os.utime(stale, (old, old))
+
+    planning.clear_work_dir()
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["running.csv"]

@@ -6,6 +6,7 @@ handler_world; this adds sending a request and firing crhelper's scheduled polls
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,12 @@ class Deployment:
     lambda_timeout: float = 60.0
     logical_id: str = "SeedUsers"
     invocations: int = 0
+
+    def work_file(self, text: str) -> str:
+        """A file with this text (a job's upload, made by hand), removed at the end of the session."""
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as handle:
+            handle.write(text)
+        return handle.name
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.world, name)  # pool_id, client(), put_source(), users(), jobs(), ...
