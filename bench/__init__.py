@@ -5,4 +5,4 @@ them, prints a table with PASS/FAIL per target and exits 1 if any target fails. 
 test suite. See bench/README.md for what each one measures and the latest figures.
 """
 
-BENCHMARKS = ("report_latency", "asset_size", "convert_500k", "redeploy_10k")
+BENCHMARKS = ("report_latency", "asset_size", "convert_500k", "redeploy_10k", "emulator_calls")
