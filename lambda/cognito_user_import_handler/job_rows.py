@@ -23,12 +23,14 @@ class JobRows:
     created: list[str]
     """Usernames of the rows the job imported (its SUCCEEDED lines)."""
     failing: list[FailingRow]
+    skipped: list[FailingRow]
+    """Rows Cognito skipped (the user exists): their changes were not applied."""
 
 
 def map_rows(
-    results: Sequence[RowResult], names: Sequence[str]
+    results: Sequence[RowResult], names: Sequence[str], outcome: str = "FAILED"
 ) -> tuple[list[str], list[tuple[RowResult, str | None]]]:
-    """(Created usernames, failed rows with their usernames) from the log lines and the upload order."""
+    """(Created usernames, the `outcome` rows with their usernames) from the log lines and upload order."""
     offset = first_data_line(list(results))  # the first user's line number as Cognito writes it
 
     def name_at(line: int) -> str | None:
@@ -36,8 +38,8 @@ def map_rows(
         return names[index] if 0 <= index < len(names) else None
 
     created = [name for r in results if r.outcome == "SUCCEEDED" and (name := name_at(r.line))]
-    failed = [(r, name_at(r.line)) for r in results if r.outcome == "FAILED"]
-    return created, failed
+    picked = [(r, name_at(r.line)) for r in results if r.outcome == outcome]
+    return created, picked
 
 
 def read_job_rows(
@@ -47,6 +49,7 @@ def read_job_rows(
     names = ledger.read_lines(Ledger.job_names_name(job_id)) or []
     results = read_row_results(clients.logs, props.user_pool_id, pool_name, job_id)
     created, failed = map_rows(results, names)
+    _, skipped = map_rows(results, names, "SKIPPED")
     if (
         not results
         and job["Status"] == "Succeeded"
@@ -54,9 +57,13 @@ def read_job_rows(
         and not job.get("FailedUsers")
     ):
         created = list(names)  # no readable log, but every row was imported
-    lines = _source_lines(clients, props, {name for _, name in failed if name})
-    failing = [FailingRow(lines.get(name) if name else None, name, r.reason) for r, name in failed]
-    return JobRows(created, failing)
+    named = {name for _, name in failed + skipped if name}
+    lines = _source_lines(clients, props, named)
+
+    def rows(picked: list[tuple[RowResult, str | None]]) -> list[FailingRow]:
+        return [FailingRow(lines.get(name) if name else None, name, r.reason) for r, name in picked]
+
+    return JobRows(created, rows(failed), rows(skipped))
 
 
 def _source_lines(clients: AwsClients, props: ImportProperties, usernames: set[str]) -> dict[str, int]:

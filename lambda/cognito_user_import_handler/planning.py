@@ -16,18 +16,30 @@ from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from .clients import AwsClients
 from .csv_dialect import convert, iter_usernames
 from .csv_rules import PoolSchema, ValidationError
 from .existing_users import ExistingUsernames, LookedUpUsernames, username_folder
 from .ledger import Ledger
 from .properties import ExistingUsers, ImportProperties
-from .report import ImportFailed
+from .report import ImportFailed, plural
 from .source_diff import diff_against
 
 logger = logging.getLogger(__name__)
 
 NAMES_IN_REASON = 20
+SOURCE_ERRORS = {
+    "NoSuchKey": "no such object",
+    "NoSuchBucket": "no such bucket",
+    "NoSuchVersion": "no such version of the object",
+    "InvalidArgument": "the version id is not valid for this object",
+    "AccessDenied": "access denied to the handler's role",
+    "403": "access denied to the handler's role",
+    "404": "no such object",
+}
+"""S3's answers that mean the file cannot be had, and how a person reads them."""
 WORK_DIR = os.path.join(tempfile.gettempdir(), "cognito-user-import")
 
 
@@ -150,7 +162,7 @@ def _existing_names(clients: AwsClients, pool: Mapping[str, Any], changed: int) 
         logger.info("%s rows are new or changed: looking them up one by one", changed)
         return LookedUpUsernames(clients.cognito, pool)
     existing = ExistingUsernames.load(clients.cognito, pool)
-    logger.info("The pool holds %s usernames and sign-in aliases", len(existing))
+    logger.info("Listed the pool: %s usernames and sign-in aliases to match rows against", len(existing))
     return existing
 
 
@@ -161,10 +173,14 @@ def _source(clients: AwsClients, props: ImportProperties) -> Iterator[Any]:
         request["VersionId"] = props.source_version
     try:
         found = clients.s3.get_object(**request)
-    except clients.s3.exceptions.NoSuchKey:
+    except ClientError as error:
+        code = str(error.response.get("Error", {}).get("Code", ""))
+        if code not in SOURCE_ERRORS:
+            raise
+        version = f", version {props.source_version}" if props.source_version else ""
         raise ImportFailed(
-            f"No import job was created: the users file {props.source_name} does not exist"
-            f" (bucket {props.source_bucket}, key {props.source_key})"
+            f"No import job was created: the users file {props.source_name} cannot be read"
+            f" (bucket {props.source_bucket}, key {props.source_key}{version}): {SOURCE_ERRORS[code]}"
         ) from None
     with found["Body"] as body:
         yield body
@@ -179,7 +195,14 @@ def _convert(
     ) as sink:
         try:
             with _source(clients, props) as body:
-                result = convert(body, sink, schema=schema, file_name=props.source_name, keep=keep)
+                result = convert(
+                    body,
+                    sink,
+                    schema=schema,
+                    file_name=props.source_name,
+                    keep=keep,
+                    password_hashing_algorithm=props.password_hashing_algorithm,
+                )
         except BaseException:
             sink.close()
             os.unlink(sink.name)
@@ -200,7 +223,8 @@ def _refuse_conflicts(props: ImportProperties, keep: RowFilter) -> None:
         more = keep.conflict_count - len(keep.conflicts)
         tail = f" and {more} more" if more > 0 else ""
         raise ImportFailed(
-            f"No import job was created: {keep.conflict_count} users of {props.source_name} already exist"
+            f"No import job was created: {plural(keep.conflict_count, 'user')} of {props.source_name}"
+            f" already {'exists' if keep.conflict_count == 1 else 'exist'}"
             f" in pool {props.user_pool_id}: {names}{tail}. Remove them from the file, or set"
             " existing_users=ExistingUsers.SKIP to leave them out."
         )

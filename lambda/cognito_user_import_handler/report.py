@@ -89,8 +89,9 @@ def failure_reason(
     source_name: str,
     failing_rows: Sequence[FailingRow],
     max_failed_users: int,
+    skipped_rows: Sequence[FailingRow] = (),
 ) -> str:
-    """Name the job, its status, figures and message, then the first failing rows."""
+    """Name the job, its status, figures and message, then the first failing (or skipped) rows."""
     if figures.status == "Succeeded":
         headline = (
             f"Import job {figures.job_id} ({job_name}) succeeded but {figures.failed} users failed,"
@@ -102,10 +103,21 @@ def failure_reason(
     if figures.completion_message:
         parts.append(f"Cognito: {figures.completion_message}")
     if failing_rows:
-        shown = "; ".join(str(row) for row in failing_rows[:FAILING_ROWS_IN_REASON])
-        more = len(failing_rows) - FAILING_ROWS_IN_REASON
-        tail = f"; and {more} more (all listed in the handler's log)" if more > 0 else ""
-        parts.append(f"Failing rows of {source_name}: {shown}{tail}.")
-    elif figures.failed or figures.status == "Failed":
+        parts.append(_rows("Failing", source_name, failing_rows))
+    if skipped_rows and (not failing_rows or figures.status != "Succeeded"):
+        parts.append(_rows("Skipped", source_name, skipped_rows))
+    if not failing_rows and not skipped_rows and (figures.failed or figures.status == "Failed"):
         parts.append("The job's CloudWatch log could not be read for the failing rows.")
     return " ".join(parts)
+
+
+def _rows(kind: str, source_name: str, rows: Sequence[FailingRow]) -> str:
+    shown = "; ".join(str(row) for row in rows[:FAILING_ROWS_IN_REASON])
+    more = len(rows) - FAILING_ROWS_IN_REASON
+    tail = f"; and {more} more (all listed in the handler's log)" if more > 0 else ""
+    return f"{kind} rows of {source_name}: {shown}{tail}."
+
+
+def plural(count: int, word: str) -> str:
+    """'1 user', '2 users'."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"

@@ -341,11 +341,14 @@ class ImportService:
             return Answer(SUCCESS, figures.job_id, figures.as_data())
         for row in rows.failing:
             logger.error("Failed row: %s", row)
+        for row in rows.skipped:
+            logger.warning("Skipped row (not applied): %s", row)
         reason = failure_reason(
             figures,
             job_name=req.props.job_name,
             source_name=req.props.source_name,
             failing_rows=rows.failing,
+            skipped_rows=rows.skipped,
             max_failed_users=req.props.max_failed_users,
         )
         return Answer(FAILED, self._failed_physical_id(req, figures.job_id), figures.as_data(), reason)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cognito_user_import_handler.properties import ExistingUsers, ImportProperties, PropertyError
-from cognito_user_import_handler.report import FailingRow, Figures, failure_reason
+from cognito_user_import_handler.report import FailingRow, Figures, failure_reason, plural
 from cognito_user_import_handler.resource import RESPONSE_LIMIT_BYTES, fit_reason, rule_name
 
 PROPERTIES = {
@@ -127,3 +127,38 @@ def test_clear_work_dir_removes_only_files_no_running_invocation_can_own(
     planning.clear_work_dir()
 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["running.csv"]
+
+
+def test_a_job_that_failed_on_skipped_rows_names_them_not_an_unreadable_log() -> None:
+    figures = Figures(
+        "import-1", "Failed", 0, 2, 0, "Too many users have failed or been skipped during the import."
+    )
+    skipped = [
+        FailingRow(2, "ana", "The user already exists."),
+        FailingRow(3, "bo", "The user already exists."),
+    ]
+
+    reason = failure_reason(
+        figures,
+        job_name="seed",
+        source_name="users.csv",
+        failing_rows=[],
+        max_failed_users=0,
+        skipped_rows=skipped,
+    )
+
+    assert "Skipped rows of users.csv: line 2 (ana): The user already exists.; line 3 (bo)" in reason
+    assert "could not be read" not in reason
+
+
+def test_nothing_to_import_tells_an_empty_file_from_existing_users_and_keeps_the_last_job() -> None:
+    empty = Figures.nothing_to_import(0, rows=0, last_job_id="import-7")
+    existing = Figures.nothing_to_import(3, rows=3, last_job_id="import-7")
+
+    assert empty.completion_message == "The file holds no users; no job was created."
+    assert "already exists" in existing.completion_message
+    assert empty.as_data()["JobId"] == existing.as_data()["JobId"] == "import-7"
+
+
+def test_plural() -> None:
+    assert (plural(1, "user"), plural(2, "user"), plural(0, "user")) == ("1 user", "2 users", "0 users")

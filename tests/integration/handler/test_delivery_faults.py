@@ -115,3 +115,25 @@ def test_a_rollback_answers_from_the_ledger_though_the_key_now_holds_a_bad_file(
     assert rolled_back["PhysicalResourceId"] == created["PhysicalResourceId"]
     assert rolled_back["Data"] == created["Data"]
     assert len(deployment.jobs()) == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"SourceKey": "gone.csv"}, "key gone.csv): no such object"),
+        ({"SourceVersion": "no-such-version"}, "version no-such-version): "),
+    ],
+    ids=["missing-key", "missing-version"],
+)
+def test_a_users_file_that_cannot_be_read_is_named_and_no_job_is_created(
+    deployment: Deployment, change: dict[str, str], says: str
+) -> None:
+    props = deployment.put_source(USERS) | change
+
+    response = deployment.send("Create", props)
+
+    assert response["Status"] == "FAILED"
+    assert response["Reason"].startswith("No import job was created: the users file ")
+    assert f"(bucket {props['SourceBucket']}, " in response["Reason"]
+    assert says in response["Reason"]
+    assert deployment.jobs() == []

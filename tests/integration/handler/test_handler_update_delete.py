@@ -60,7 +60,17 @@ def test_a_source_whose_users_all_exist_creates_no_job(deployment: Deployment) -
     assert updated["Data"]["Status"] == "NothingToImport"
     assert updated["Data"]["ImportedUsers"] == "0"
     assert updated["Data"]["SkippedUsers"] == "2"
+    assert updated["Data"]["JobId"] == created["Data"]["JobId"]  # the last job's, as documented
     assert len(deployment.jobs()) == 1
+
+
+def test_a_header_only_file_says_it_holds_no_users(deployment: Deployment) -> None:
+    response = deployment.send("Create", deployment.put_source(HEADER))
+
+    assert response["Status"] == "SUCCESS", response["Reason"]
+    assert response["Data"]["Status"] == "NothingToImport"
+    assert response["Data"]["CompletionMessage"] == "The file holds no users; no job was created."
+    assert deployment.jobs() == []
 
 
 def test_existing_users_fail_mode_names_them_and_creates_no_job(deployment: Deployment) -> None:
