@@ -76,22 +76,48 @@ def custom_attribute(draw: st.DrawFn) -> dict[str, Any]:
     return attr
 
 
-def _standard_schema(draw: st.DrawFn) -> tuple[list[dict[str, Any]], dict[str, tuple[int, int]], set[str]]:
+def _standard_schema(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Required standard attributes and length limits on some."""
     required = draw(st.sets(st.sampled_from(_REQUIRABLE), max_size=2))
     schema = {n: {"Name": n, "AttributeDataType": "String", "Required": True} for n in sorted(required)}
-    lengths = {}
     for name in sorted(draw(st.sets(st.sampled_from(_LIMITABLE), max_size=2))):
         low, high = draw(st.integers(0, 2)), draw(st.integers(3, 12))
         entry = schema.setdefault(name, {"Name": name, "AttributeDataType": "String"})
         entry["StringAttributeConstraints"] = {"MinLength": str(low), "MaxLength": str(high)}
-        lengths[name] = (low, high)
-    return list(schema.values()), lengths, required
+    return list(schema.values())
+
+
+def pool_from_request(request: dict[str, Any], algorithm: str | None = None) -> Pool:
+    """What the strategies need to know of a CreateUserPool request."""
+    lengths: dict[str, tuple[int, int]] = {}
+    ranges: dict[str, tuple[int | None, int | None]] = {}
+    custom: dict[str, str] = {}
+    for attr in request.get("Schema", []):
+        standard = attr["Name"] in _LIMITABLE or attr["Name"] in _REQUIRABLE
+        column = attr["Name"] if standard else f"custom:{attr['Name']}"
+        if not standard:
+            custom[column] = attr["AttributeDataType"]
+        strings, numbers = attr.get("StringAttributeConstraints"), attr.get("NumberAttributeConstraints")
+        if strings:
+            lengths[column] = (int(strings["MinLength"]), int(strings["MaxLength"]))
+        if attr["AttributeDataType"] == "Number":
+            ranges[column] = (int(numbers["MinValue"]), int(numbers["MaxValue"])) if numbers else (None, None)
+    return Pool(
+        request=request,
+        custom=custom,
+        lengths=lengths,
+        ranges=ranges,
+        required=frozenset(a["Name"] for a in request.get("Schema", []) if a.get("Required")),
+        auto_verified=tuple(request["AutoVerifiedAttributes"]),
+        mfa=request.get("MfaConfiguration", "OFF"),
+        algorithm=algorithm,
+    )
 
 
 @st.composite
 def pools(draw: st.DrawFn) -> Pool:
     customs = draw(st.lists(custom_attribute(), max_size=3, unique_by=lambda a: a["Name"]))
-    schema, lengths, required = _standard_schema(draw)
+    schema = _standard_schema(draw)
     auto = draw(st.sampled_from([("email",), ("phone_number",), ("email", "phone_number")]))
     mfa = draw(st.sampled_from(["OFF", "ON", "OPTIONAL"]))
     request: dict[str, Any] = {"AutoVerifiedAttributes": list(auto), "MfaConfiguration": mfa}
@@ -101,24 +127,7 @@ def pools(draw: st.DrawFn) -> Pool:
     if case is not None:
         request["UsernameConfiguration"] = {"CaseSensitive": case}
     request.update(draw(st.sampled_from(_SIGN_IN)))
-    ranges: dict[str, tuple[int | None, int | None]] = {}
-    for attr in customs:
-        column = f"custom:{attr['Name']}"
-        strings, numbers = attr.get("StringAttributeConstraints"), attr.get("NumberAttributeConstraints")
-        if strings:
-            lengths[column] = (int(strings["MinLength"]), int(strings["MaxLength"]))
-        if attr["AttributeDataType"] == "Number":
-            ranges[column] = (int(numbers["MinValue"]), int(numbers["MaxValue"])) if numbers else (None, None)
-    return Pool(
-        request=request,
-        custom={f"custom:{a['Name']}": a["AttributeDataType"] for a in customs},
-        lengths=lengths,
-        ranges=ranges,
-        required=frozenset(required),
-        auto_verified=auto,
-        mfa=mfa,
-        algorithm=draw(st.sampled_from([None, None, "BCRYPT"])),
-    )
+    return pool_from_request(request, draw(st.sampled_from([None, None, "BCRYPT"])))
 
 
 # ---- values -------------------------------------------------------------------------------------
@@ -171,22 +180,21 @@ def good_text(draw: st.DrawFn, low: int, high: int, required: bool) -> str:
 
 
 def any_values(pool: Pool, column: str) -> st.SearchStrategy[str]:
+    """Values at and across the rules' edges (good ones come from good_values)."""
     shaped: dict[str, st.SearchStrategy[str]] = {
         USERNAME: st.one_of(
             st.sampled_from(_NAMES),
             st.sampled_from(_NAMES).flatmap(lambda n: _TRICKY.map(lambda t: n[:2] + t + n[2:])),
             st.sampled_from(_NAMES).flatmap(lambda n: _INVISIBLE.map(lambda t: n[:2] + t + n[2:])),
-            _GOOD_USERNAME,
-            st.just("u" * 129),
+            st.sampled_from(["u" * 128, "u" * 129, "é" * 129]),
         ),
         MFA: st.sampled_from(["true", "TRUE", "false", "", "yes"]),
-        HASH: st.sampled_from([HASH_VALUE, "", 'a"b']),
+        HASH: st.sampled_from([HASH_VALUE, "", 'a"b', "a\\b"]),
         "email": st.sampled_from(
             [
                 "user0@example.com",
                 "USER1@example.com",
                 "a@b.c.",
-                "zoë@exämple.es",
                 "a,b@example.com",
                 "plain",
                 "a@b",
@@ -197,22 +205,19 @@ def any_values(pool: Pool, column: str) -> st.SearchStrategy[str]:
         "phone_number": st.sampled_from(
             [
                 "+12065550000",
-                "+12065550001",
                 "+1",
                 "+12",
                 "+0123",
                 "2065550100",
                 "+1 206",
                 "+1234567890123456",
-                "",
+                "+123456789012345",
             ]
         ),
-        "email_verified": st.sampled_from(["true", "true", "TRUE", "false", "", "yes"]),
-        "phone_number_verified": st.sampled_from(["true", "true", "True", "false", "", "1"]),
-        "birthdate": st.sampled_from(
-            ["04/23/1990", "02/29/2000", "02/30/2000", "1990-04-23", "4/3/1990", ""]
-        ),
-        "updated_at": st.sampled_from(["1735241621", "0", "-5", "17.5", "1_000", ""]),
+        "email_verified": st.sampled_from(["TRUE", "false", "", "yes"]),
+        "phone_number_verified": st.sampled_from(["True", "false", "", "1"]),
+        "birthdate": st.sampled_from(["02/29/2000", "02/30/2000", "1990-04-23", "4/3/1990", "04/23/90"]),
+        "updated_at": st.sampled_from(["0", "-5", "17.5", "1_000", "+5"]),
         "preferred_username": st.sampled_from([*_NAMES, "pref0", "PREF1", ""]),
     }
     if column in shaped:
@@ -300,7 +305,7 @@ def user_files(draw: st.DrawFn, pool: Pool) -> UserFile:
     if draw(st.booleans()):
         columns.append(MFA)
     # A hash column without the job's algorithm is refused at the header: rarely worth a draw.
-    if (pool.algorithm or not clean) and draw(st.integers(0, 7 if pool.algorithm is None else 2)) == 0:
+    if (pool.algorithm or not clean) and draw(st.integers(0, 15 if pool.algorithm is None else 2)) == 0:
         columns.append(HASH)
     columns = list(draw(st.permutations(columns)))
     aliases = {USERNAME: "username", MFA: "mfa_enabled"} if draw(st.booleans()) else {}
@@ -320,23 +325,23 @@ def user_files(draw: st.DrawFn, pool: Pool) -> UserFile:
             if draw(st.booleans()):
                 column = draw(st.sampled_from(columns))
                 row[column] = draw(any_values(pool, column))
-        for _ in range(draw(st.integers(0, 2)) if len(rows) > 1 else 0):
-            _borrow(draw, rows, columns)
+        for _ in range(draw(st.integers(1, 2)) if len(rows) > 1 else 0):
+            _borrow(draw, pool, rows, columns)
     return UserFile(header=[aliases.get(c, c) for c in columns], columns=columns, clean=clean, rows=rows)
 
 
-_IDENTIFYING = (USERNAME, "email", "phone_number", "preferred_username")
-
-
-def _borrow(draw: st.DrawFn, rows: list[dict[str, str]], columns: list[str]) -> None:
-    """A row takes a name another row identifies by (its username, email, phone number or preferred
-    username), maybe in another case: the duplicates pools with sign-in settings care about."""
-    names = [c for c in _IDENTIFYING if c in columns]
-    source, into = sorted(
-        draw(st.lists(st.sampled_from(rows), min_size=2, max_size=2, unique_by=id)), key=rows.index
-    )
-    value = source[draw(st.sampled_from(names))]
-    into[draw(st.sampled_from(names))] = draw(st.sampled_from([value, value.upper(), value.swapcase()]))
+def _borrow(draw: st.DrawFn, pool: Pool, rows: list[dict[str, str]], columns: list[str]) -> None:
+    """A later row takes a value an earlier one is known by, maybe in another case: usernames (for
+    case-insensitive pools), sign-in aliases, and in pools signing in with email or phone number a
+    username that is another user's email or phone number, or the reverse."""
+    both = [a for a in (*pool.request.get("AliasAttributes", []), *pool.username_attributes) if a in columns]
+    pairs = [(USERNAME, USERNAME), *((a, a) for a in both)]
+    pairs += [(a, USERNAME) for a in pool.username_attributes if a in columns]
+    pairs += [(USERNAME, a) for a in pool.username_attributes if a in columns]
+    source, into = draw(st.sampled_from(pairs))
+    first, later = sorted(draw(st.lists(st.integers(0, len(rows) - 1), min_size=2, max_size=2, unique=True)))
+    value = rows[first][source]
+    rows[later][into] = draw(st.sampled_from([value, value.upper(), value.swapcase()]))
 
 
 def render(file: UserFile, line_end: str) -> tuple[bytes, list[int]]:

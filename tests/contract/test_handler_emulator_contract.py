@@ -29,16 +29,18 @@ import boto3
 import pytest
 from contract_files import (
     HASH,
+    HASH_VALUE,
     USERNAME,
     Pool,
     UserFile,
     cognito_dialect,
     expected_attributes,
+    pool_from_request,
     pools,
     render,
     user_files,
 )
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from cognito_user_import.emulator import Emulator
@@ -195,6 +197,58 @@ def cognito(emulator: Emulator) -> Cognito:
     return Cognito(emulator)
 
 
+CASES = pools().flatmap(lambda pool: user_files(pool).map(lambda file: (pool, file)))
+EMAIL = {"AutoVerifiedAttributes": ["email"]}
+
+
+def case(
+    request: dict[str, Any], *rows: dict[str, str], algorithm: str | None = None
+) -> tuple[Pool, UserFile]:
+    """A fixed case: a pool, and rows given as {column: value} on top of a verified email user."""
+    full = [
+        {USERNAME: f"user{n}", "email": f"user{n}@example.com", "email_verified": "true", **row}
+        for n, row in enumerate(rows)
+    ]
+    columns = list(dict.fromkeys(c for row in full for c in row))
+    return pool_from_request({**EMAIL, **request}, algorithm), UserFile(columns, columns, False, full)
+
+
+# The disagreements this test found or was written for, checked first on every run.
+@example(case=case({}, {"phone_number": "+1"}, {"phone_number": "+12"}), line_end="\n")
+@example(case=case({}, {USERNAME: "zero\u200bwidth"}, {USERNAME: "soft\u00adhyphen"}), line_end="\n")
+@example(
+    case=case({"Schema": [{"Name": "note", "AttributeDataType": "String"}]}, {"custom:note": "x" * 2049}),
+    line_end="\n",
+)
+@example(
+    case=case(
+        {
+            "Schema": [
+                {
+                    "Name": "name",
+                    "AttributeDataType": "String",
+                    "StringAttributeConstraints": {"MinLength": "2", "MaxLength": "5"},
+                }
+            ]
+        },
+        {"name": "Bartholomew"},
+    ),
+    line_end="\r\n",
+)
+@example(
+    case=case({"UsernameConfiguration": {"CaseSensitive": False}}, {USERNAME: "bob"}, {USERNAME: "BOB"}),
+    line_end="\n",
+)
+@example(
+    case=case({"AliasAttributes": ["email"]}, {"email": "ann@example.com"}, {"email": "ann@example.com"}),
+    line_end="\n",
+)
+@example(
+    case=case({"UsernameAttributes": ["email"]}, {"email": "zoe@example.com"}, {USERNAME: "zoe@example.com"}),
+    line_end="\n",
+)
+@example(case=case({}, {HASH: HASH_VALUE}), line_end="\n")
+@example(case=case({}, {HASH: HASH_VALUE}, algorithm="BCRYPT"), line_end="\n")
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -204,11 +258,12 @@ def cognito(emulator: Emulator) -> Cognito:
         HealthCheck.data_too_large,
     ],
 )
-@given(data=st.data())
-def test_what_the_handler_accepts_the_emulator_imports_exactly(cognito: Cognito, data: st.DataObject) -> None:
-    pool = data.draw(pools(), label="pool")
-    file = data.draw(user_files(pool), label="file")
-    source, starts = render(file, data.draw(st.sampled_from(["\n", "\r\n"]), label="line end"))
+@given(case=CASES, line_end=st.sampled_from(["\n", "\r\n"]))
+def test_what_the_handler_accepts_the_emulator_imports_exactly(
+    cognito: Cognito, case: tuple[Pool, UserFile], line_end: str
+) -> None:
+    pool, file = case
+    source, starts = render(file, line_end)
     pool_id, schema = cognito.create_pool(pool)
     out = io.StringIO()
     result = convert(
