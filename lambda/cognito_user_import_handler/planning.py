@@ -24,7 +24,7 @@ from .csv_rules import PoolSchema, ValidationError
 from .existing_users import ExistingUsernames, LookedUpUsernames, username_folder
 from .ledger import Ledger
 from .properties import ExistingUsers, ImportProperties
-from .report import ImportFailed, plural
+from .report import ImportFailed, name_some, plural
 from .source_diff import diff_against
 
 logger = logging.getLogger(__name__)
@@ -51,6 +51,8 @@ class Plan:
     rows: int
     skipped: int
     pool_name: str
+    not_applied: str = ""
+    """Users that exist whose new or changed rows were left out, named (see report.name_some)."""
 
     def usernames(self) -> Iterator[str]:
         """The converted file's usernames in upload order (Cognito's line 2 is the first)."""
@@ -97,11 +99,19 @@ class RowFilter:
         self.skipped = 0
         self.conflicts: list[str] = []
         self.conflict_count = 0
+        self.existing: list[str] = []
+        self.existing_count = 0
 
     def __call__(self, username: str) -> bool:
-        if username in self._unchanged or username in self._existing:
+        if username in self._unchanged:
             self.skipped += 1
-            if username not in self._unchanged and self._owned is not None:
+            return False
+        if username in self._existing:
+            self.skipped += 1
+            self.existing_count += 1
+            if len(self.existing) < NAMES_IN_REASON:
+                self.existing.append(username)
+            if self._owned is not None:
                 self._conflict(username)
             return False
         return True
@@ -129,7 +139,7 @@ def make_plan(clients: AwsClients, props: ImportProperties, ledger: Ledger, appl
         owned = {fold(name) for name in ledger.owned_usernames()}
     keep = RowFilter(unchanged, existing, owned, fold)
     path, rows = _convert(clients, props, schema, keep)
-    plan = Plan(path, rows, keep.skipped, str(pool["Name"]))
+    plan = Plan(path, rows, keep.skipped, str(pool["Name"]), name_some(keep.existing, keep.existing_count))
     try:
         _refuse_conflicts(props, keep)
     except ImportFailed:
@@ -140,6 +150,8 @@ def make_plan(clients: AwsClients, props: ImportProperties, ledger: Ledger, appl
         logger.info("Nothing to import: no job created")
     elif keep.skipped:
         logger.info("%s of %s users exist or are unchanged and are left out", keep.skipped, plan.rows)
+    if keep.existing_count:
+        logger.info("Not applied (the users exist): %s", plan.not_applied)
     return plan
 
 

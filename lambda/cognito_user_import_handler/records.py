@@ -53,6 +53,7 @@ class RequestRecord:
     job_id: str | None = None
     uploaded: bool = False
     skipped_before_job: int = 0
+    not_applied: str = ""
     pool_name: str = ""
     answer: dict[str, Any] | None = None
 

@@ -31,9 +31,13 @@ class Figures:
     skipped: int
     failed: int
     completion_message: str
+    not_applied: str = ""
+    """Users that exist whose new or changed rows were left out (SKIP): named, capped."""
 
     @classmethod
-    def from_job(cls, job: Mapping[str, Any], *, skipped_before_job: int = 0) -> Figures:
+    def from_job(
+        cls, job: Mapping[str, Any], *, skipped_before_job: int = 0, not_applied: str = ""
+    ) -> Figures:
         return cls(
             job_id=str(job["JobId"]),
             status=str(job["Status"]),
@@ -41,10 +45,13 @@ class Figures:
             skipped=int(job.get("SkippedUsers", 0)) + skipped_before_job,
             failed=int(job.get("FailedUsers", 0)),
             completion_message=str(job.get("CompletionMessage", "")),
+            not_applied=not_applied,
         )
 
     @classmethod
-    def nothing_to_import(cls, skipped: int, *, rows: int | None = None, last_job_id: str = "") -> Figures:
+    def nothing_to_import(
+        cls, skipped: int, *, rows: int | None = None, last_job_id: str = "", not_applied: str = ""
+    ) -> Figures:
         """No job: the file holds no users, or every one exists or is unchanged since the last deployment.
 
         JobId stays the resource's last job, as the attribute documents.
@@ -53,7 +60,7 @@ class Figures:
             message = "The file holds no users; no job was created."
         else:
             message = "Every user in the file already exists or is unchanged; no job was created."
-        return cls(last_job_id, NOTHING_TO_IMPORT, 0, skipped, 0, message)
+        return cls(last_job_id, NOTHING_TO_IMPORT, 0, skipped, 0, message, not_applied)
 
     def as_data(self) -> dict[str, str]:
         """The custom resource's attributes (Fn::GetAtt answers strings)."""
@@ -64,6 +71,7 @@ class Figures:
             "SkippedUsers": str(self.skipped),
             "FailedUsers": str(self.failed),
             "CompletionMessage": self.completion_message,
+            "NotApplied": self.not_applied,
         }
 
     def summary(self) -> str:
@@ -116,6 +124,13 @@ def _rows(kind: str, source_name: str, rows: Sequence[FailingRow]) -> str:
     more = len(rows) - FAILING_ROWS_IN_REASON
     tail = f"; and {more} more (all listed in the handler's log)" if more > 0 else ""
     return f"{kind} rows of {source_name}: {shown}{tail}."
+
+
+def name_some(names: Sequence[str], total: int, limit: int = 10) -> str:
+    """'ana, bo and 3 more': the first names of a list, within a reason's or attribute's room."""
+    shown = ", ".join(names[:limit])
+    more = total - min(len(names), limit)
+    return f"{shown} and {more} more" if more > 0 else shown
 
 
 def plural(count: int, word: str) -> str:

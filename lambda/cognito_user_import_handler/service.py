@@ -146,6 +146,7 @@ class ImportService:
             claim_until=now + self._claim_seconds,
             deadline=req.deadline,
             skipped_before_job=plan.skipped,
+            not_applied=plan.not_applied,
             pool_name=plan.pool_name,
         )
 
@@ -184,7 +185,9 @@ class ImportService:
 
     def _nothing_to_import(self, req: Request, ledger: Ledger, state: ResourceState, plan: Plan) -> Answer:
         last_job = state.current.data.get("JobId", "") if state.current else ""
-        figures = Figures.nothing_to_import(plan.skipped, rows=plan.rows, last_job_id=last_job)
+        figures = Figures.nothing_to_import(
+            plan.skipped, rows=plan.rows, last_job_id=last_job, not_applied=plan.not_applied
+        )
         physical_id = req.physical_id if req.request_type == "Update" and req.physical_id else ""
         physical_id = physical_id or f"no-job:{req.props.user_pool_id}:{req.props.job_name}"
         applied = Applied(req.request_id, req.props.to_properties(), physical_id, figures.as_data())
@@ -273,6 +276,7 @@ class ImportService:
         logger.info("Uploaded %s users for job %s", plan.rows - plan.skipped, job_id)
         record.uploaded = True
         record.skipped_before_job = plan.skipped
+        record.not_applied = plan.not_applied
         record.pool_name = plan.pool_name
         return self._renew(ledger, record, etag, force=True)
 
@@ -329,7 +333,9 @@ class ImportService:
     def _conclude(
         self, req: Request, ledger: Ledger, record: RequestRecord, job: UserImportJobTypeTypeDef
     ) -> Answer:
-        figures = Figures.from_job(job, skipped_before_job=record.skipped_before_job)
+        figures = Figures.from_job(
+            job, skipped_before_job=record.skipped_before_job, not_applied=record.not_applied
+        )
         rows = read_job_rows(self._clients, ledger, req.props, record.pool_name, job)
         # Which users are the resource's own: what removal and ExistingUsers.FAIL go by.
         ledger.write_lines(Ledger.job_created_name(figures.job_id), rows.created)

@@ -125,6 +125,7 @@ def test_a_job_longer_than_one_invocation_finishes_through_scheduled_polls(
         "SkippedUsers",
         "FailedUsers",
         "CompletionMessage",
+        "NotApplied",
     }
     assert deployment.invocations >= 2
     assert deployment.scheduled_inputs() == []

@@ -124,6 +124,7 @@ def test_a_changed_row_of_an_existing_user_is_reported_skipped_and_creates_no_jo
     assert updated["Status"] == "SUCCESS", updated["Reason"]
     assert updated["Data"]["Status"] == "NothingToImport"
     assert updated["Data"]["SkippedUsers"] == "2"
+    assert updated["Data"]["NotApplied"] == "bo"  # named: its change was not applied
     assert deployment.users()["bo"]["given_name"] == "Bo"  # attributes of existing users are not updated
     assert len(deployment.jobs()) == 1
 
