@@ -183,6 +183,8 @@ class ImportResource(CfnResource):
 
     def _hand_over(self, event: dict[str, Any]) -> None:
         try:
+            # As crhelper does: the scheduled event carries the id (local deploys read it to cancel).
+            self.Data["PhysicalResourceId"] = self.PhysicalResourceId
             self._setup_polling()
             self.PhysicalResourceId = ""  # sent nothing yet: the last poll answers
         except Exception as error:

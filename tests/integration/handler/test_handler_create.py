@@ -38,6 +38,7 @@ def test_create_imports_users_and_reports_the_figures(deployment: Deployment) ->
         "SkippedUsers": "0",
         "FailedUsers": "0",
         "CompletionMessage": "Import Job Completed Successfully.",
+        "NotApplied": "",
     }
     users = deployment.users()
     assert set(users) == {"ana.souza", "bjorn.l", "chen.wei"}
