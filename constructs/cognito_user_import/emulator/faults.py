@@ -13,6 +13,7 @@ class Faults:
         self._throttles: dict[str, int] = {}
         self._failed_uploads = 0
         self._failed_jobs = 0
+        self._lost_answers: dict[str, int] = {}
 
     def throttle(self, operation: str, times: int = 1) -> None:
         """The next ``times`` calls of ``operation`` (its X-Amz-Target name, such as
@@ -36,8 +37,25 @@ class Faults:
         with self._lock:
             self._failed_jobs += times
 
+    def lose_answers(self, operation: str, times: int = 1) -> None:
+        """The next ``times`` calls of ``operation`` take effect, but their answer is lost: the client
+        gets HTTP 500 ``InternalErrorException`` instead (a connection that broke after the request)."""
+        if not operation or times < 0:
+            raise ValueError("lose_answers needs an operation name and times >= 0")
+        with self._lock:
+            self._lost_answers[operation] = self._lost_answers.get(operation, 0) + times
+
+    def take_lost_answer(self, operation: str) -> bool:
+        with self._lock:
+            left = self._lost_answers.get(operation, 0)
+            if left <= 0:
+                return False
+            self._lost_answers[operation] = left - 1
+            return True
+
     def clear(self) -> None:
         with self._lock:
+            self._lost_answers.clear()
             self._throttles.clear()
             self._failed_uploads = 0
             self._failed_jobs = 0

@@ -17,6 +17,7 @@ from . import operations, pool_keys
 from .admission import Admission
 from .calls import CallStats
 from .control import CONTROL_PREFIX, ControlApp
+from .errors import json_error_response
 from .faults import Faults
 from .jobs import JobStore
 from .quotas import QuotaLimiter
@@ -76,6 +77,13 @@ class EmulatorMiddleware:
             refusal = self.admission.refusal(environ, target, body)
             if refusal is not None:
                 status, headers, content = refusal
+                start_response(status, headers)
+                return [content]
+            if self.runtime.store.faults.take_lost_answer(target.rsplit(".", 1)[-1]):
+                self._call_moto(environ, lambda *_: None)  # done, but the answer never arrives
+                status, headers, content = json_error_response(
+                    "InternalErrorException", "Internal error", 500
+                )
                 start_response(status, headers)
                 return [content]
         return self._call_moto(environ, start_response)

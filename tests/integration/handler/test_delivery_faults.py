@@ -3,7 +3,10 @@ refused starts, throttled or failing polling calls, a rollback over a file that 
 
 from __future__ import annotations
 
+import boto3
 import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from cognito_user_import.emulator import Emulator
 from cognito_user_import.emulator.handler_world import LambdaContext, create_world
@@ -137,3 +140,33 @@ def test_a_users_file_that_cannot_be_read_is_named_and_no_job_is_created(
     assert f"(bucket {props['SourceBucket']}, " in response["Reason"]
     assert says in response["Reason"]
     assert deployment.jobs() == []
+
+
+def test_a_lost_create_answer_makes_no_second_job(deployment: Deployment, emulator: Emulator) -> None:
+    # The job is created, but the answer never arrives (HTTP 500): botocore would send the call again.
+    emulator.faults.lose_answers("CreateUserImportJob", times=1)
+
+    response = deployment.send("Create", deployment.put_source(USERS))
+
+    assert response["Status"] == "SUCCESS", response["Reason"]
+    assert response["Data"]["ImportedUsers"] == "2"
+    assert len(deployment.jobs()) == 1
+
+
+def test_the_lost_answer_fault_takes_effect_and_answers_500(
+    deployment: Deployment, emulator: Emulator
+) -> None:
+    no_retry = boto3.client(
+        "cognito-idp",
+        endpoint_url=emulator.url,
+        region_name=emulator.region,
+        config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
+    )
+    emulator.faults.lose_answers("CreateUserImportJob", times=1)
+
+    with pytest.raises(ClientError, match="InternalErrorException"):
+        no_retry.create_user_import_job(
+            JobName="lost", UserPoolId=deployment.pool_id, CloudWatchLogsRoleArn=deployment.logs_role_arn
+        )
+
+    assert [job["JobName"] for job in deployment.jobs()] == ["lost"]
