@@ -20,7 +20,7 @@ import io
 import operator
 import re
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TextIO
@@ -249,14 +249,17 @@ def convert(
     *,
     schema: PoolSchema,
     file_name: str,
-    keep: Callable[[str], bool] | None = None,
+    keep: Callable[..., bool] | None = None,
     max_problems: int = 20,
     password_hashing_algorithm: str | None = None,
+    sign_in_columns: Sequence[str] = (),
 ) -> ConversionResult:
     """Read ordinary CSV from ``source``, check every row, write Cognito's dialect to ``sink``.
 
     ``keep(username)`` returning False leaves that row out of the output (it is still checked and
     counted). Once a problem is found nothing more is written: the output is for a clean file only.
+    ``sign_in_columns``: keep is called as ``keep(username, *values)`` with the row's non-empty values
+    of these columns (a pool whose users sign in with email or phone number is matched by them).
     ``password_hashing_algorithm``: the job's PasswordHashingAlgorithm; only with one may the file
     have a ``password_hash`` column.
     """
@@ -293,6 +296,7 @@ def convert(
         problems.add(1, None, column, None, message)
     columns = plan.columns
     ncols = len(columns)
+    sign_in = [columns.index(c) for c in sign_in_columns if c in columns]
     out_header = ",".join(plan.out_header)
     sink.write(out_header + "\n")
     nbytes = _encoded_size(out_header) + 1
@@ -469,7 +473,7 @@ def convert(
                         f"is {len(out):,} characters long in Cognito's format; "
                         f"allowed: at most {MAX_ROW_CHARS:,}",
                     )
-                if keep is not None and name and not keep(name):
+                if keep is not None and name and not keep(name, *[row[i].strip() for i in sign_in if row[i]]):
                     continue
                 written += 1
                 nbytes += (len(out) if out.isascii() else len(out.encode("utf-8"))) + 1

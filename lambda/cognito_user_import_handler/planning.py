@@ -102,11 +102,13 @@ class RowFilter:
         self.existing: list[str] = []
         self.existing_count = 0
 
-    def __call__(self, username: str) -> bool:
+    def __call__(self, username: str, *sign_in_values: str) -> bool:
+        """Keep the row? `sign_in_values`: its email or phone number where users sign in with those
+        (Cognito names such users itself, so the row's username alone cannot find them)."""
         if username in self._unchanged:
             self.skipped += 1
             return False
-        if username in self._existing:
+        if username in self._existing or any(value in self._existing for value in sign_in_values):
             self.skipped += 1
             self.existing_count += 1
             if len(self.existing) < NAMES_IN_REASON:
@@ -214,6 +216,7 @@ def _convert(
                     file_name=props.source_name,
                     keep=keep,
                     password_hashing_algorithm=props.password_hashing_algorithm,
+                    sign_in_columns=sorted(schema.username_attributes),
                 )
         except BaseException:
             sink.close()

@@ -4,9 +4,9 @@ Started once per test session with the runtime's environment (AWS_ENDPOINT_URL, 
 It imports the handler once, then forks a fresh child per invocation, so a cell pays milliseconds,
 not an interpreter start, per invocation. The zygote itself makes no AWS call and starts no thread
 before it forks. Protocol, one JSON object a line: in, {"event": PATH, "tmp": DIR, "out": PATH,
-"timeout": S, "claim_seconds": S, "kill_after": N, "call_log": PATH|null}; out, {"pid": P} at once and {"pid": P, "exit": C}
-when the child has ended. A child exits 137 right after its N-th AWS call when kill_after is N: the
-call's effect happened, its answer is lost with the process.
+"timeout": S, "claim_seconds": S, "kill_after": N, "call_log": PATH|null}; out, {"pid": P} at once
+and {"pid": P, "exit": C} when the child has ended. A child exits 137 right after its N-th AWS call
+when kill_after is N: the call's effect happened, its answer is lost with the process.
 """
 
 from __future__ import annotations
