@@ -5,21 +5,26 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from .pacing import Pacer
+
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_logs import CloudWatchLogsClient
     from mypy_boto3_s3 import S3Client
 
-# Cognito answers bursts with TooManyRequestsException, which botocore's standard mode retries
-# with backoff; the job operations' quota category is unpublished, so allow generous attempts.
+# Cognito answers bursts with TooManyRequestsException. The handler paces itself (pacing.py); the
+# adaptive mode also slows down when others in the account use up the quota.
 RETRY_CONFIG: dict[str, Any] = {"retries": {"mode": "standard", "max_attempts": 10}}
+COGNITO_RETRIES: dict[str, Any] = {"mode": "adaptive", "max_attempts": 10}
 
 
 class AwsClients:
     """The clients the handler uses. Tests point them at the emulator through AWS_ENDPOINT_URL."""
 
-    def __init__(self, session: Any | None = None) -> None:
+    def __init__(self, session: Any | None = None, pacer: Pacer | None = None) -> None:
         self._session = session
+        self.pacer = pacer or Pacer()
+        """Every Cognito call waits for its turn within a share of its quota (set per request)."""
 
     def _client(self, service: str, retries: dict[str, Any] | None = None) -> Any:
         import boto3
@@ -32,7 +37,8 @@ class AwsClients:
 
     @cached_property
     def cognito(self) -> CognitoIdentityProviderClient:
-        client: CognitoIdentityProviderClient = self._client("cognito-idp")
+        client: CognitoIdentityProviderClient = self._client("cognito-idp", COGNITO_RETRIES)
+        self.pacer.attach(client)
         return client
 
     @cached_property
@@ -41,6 +47,7 @@ class AwsClients:
         client: CognitoIdentityProviderClient = self._client(
             "cognito-idp", {"mode": "standard", "total_max_attempts": 1}
         )
+        self.pacer.attach(client)
         return client
 
     @cached_property

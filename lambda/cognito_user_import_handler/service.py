@@ -94,9 +94,14 @@ class ImportService:
             raise ImportFailed("property LedgerBucket is required: redeploy with this library's construct")
         return Ledger(self._clients.s3, req.props.ledger_bucket, req.logical_id)
 
+    def _pace(self, req: Request) -> None:
+        """Every request paces its Cognito calls at its resource's share of the quotas."""
+        self._clients.pacer.share = req.props.quota_share
+
     # Create, Update and their polls -----------------------------------------------------------------
 
     def create_or_update(self, req: Request) -> Result:
+        self._pace(req)
         ledger = self.ledger(req)
         found, etag = ledger.read_json(Ledger.request_name(req.request_id))
         if found is not None:
@@ -124,6 +129,7 @@ class ImportService:
 
     def poll(self, req: Request) -> Result:
         """One scheduled poll: follow the request's record; a poll after the answer repeats it."""
+        self._pace(req)
         ledger = self.ledger(req)
         found, etag = ledger.read_json(Ledger.request_name(req.request_id))
         if found is None:
@@ -398,6 +404,7 @@ class ImportService:
         sends for an old physical id after an update replaced it removes nothing.
         """
         physical_id = req.physical_id or ""
+        self._pace(req)
         ledger = self.ledger(req)
         current = ResourceState.from_json(ledger.read_json(STATE)[0]).current
         if is_job_id(physical_id):

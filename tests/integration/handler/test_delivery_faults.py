@@ -170,3 +170,24 @@ def test_the_lost_answer_fault_takes_effect_and_answers_500(
         )
 
     assert [job["JobName"] for job in deployment.jobs()] == ["lost"]
+
+
+def test_throttling_by_others_under_aws_quotas_is_absorbed(
+    deployment: Deployment, emulator: Emulator
+) -> None:
+    emulator.settings.aws_quotas = True  # Cognito's request rates, enforced
+    # Others in the account use up the quota now and then: these calls are refused a few times.
+    for operation in (
+        "DescribeUserPool",
+        "GetCSVHeader",
+        "ListUsers",
+        "StartUserImportJob",
+        "DescribeUserImportJob",
+    ):
+        emulator.faults.throttle(operation, times=2)
+
+    response = deployment.send("Create", deployment.put_source(USERS))
+
+    assert response["Status"] == "SUCCESS", response["Reason"]
+    assert response["Data"]["ImportedUsers"] == "2"
+    assert len(deployment.jobs()) == 1
