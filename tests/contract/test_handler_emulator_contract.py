@@ -89,7 +89,11 @@ class Cognito:
 
     def run(self, pool_id: str, data: bytes, algorithm: str | None) -> dict[str, Any]:
         """Create, upload (with the SSE header), start and wait: the finished job."""
-        request = {"JobName": "contract", "UserPoolId": pool_id, "CloudWatchLogsRoleArn": self.role}
+        request: dict[str, Any] = {
+            "JobName": "contract",
+            "UserPoolId": pool_id,
+            "CloudWatchLogsRoleArn": self.role,
+        }
         if algorithm:
             request["PasswordHashingAlgorithm"] = algorithm
         job = self.idp.create_user_import_job(**request)["UserImportJob"]
@@ -120,7 +124,7 @@ class Cognito:
         return found
 
     def users(self, pool_id: str) -> list[dict[str, Any]]:
-        return list(self.idp.list_users(UserPoolId=pool_id, Limit=60)["Users"])
+        return [dict(user) for user in self.idp.list_users(UserPoolId=pool_id, Limit=60)["Users"]]
 
 
 def short(values: Any) -> str:
