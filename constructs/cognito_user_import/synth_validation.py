@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from cognito_user_import_handler.csv_rules import (
     VERIFIABLE,
     CustomAttribute,
     PoolSchema,
+    ValidationError,
     narrower_lengths,
 )
 
@@ -182,9 +184,32 @@ def validate_source(
     ``password_hashing_algorithm``: the UserImport's; without one a ``password_hash`` column is refused.
     """
     # One streaming pass, nothing written: fast enough for Cognito's 500,000-user maximum.
-    csv_dialect.validate_file(
-        path,
-        schema=pool_schema(user_pool),
-        display_name=display_name,
-        password_hashing_algorithm=password_hashing_algorithm,
-    ).raise_for_problems()
+    try:
+        csv_dialect.validate_file(
+            path,
+            schema=pool_schema(user_pool),
+            display_name=display_name,
+            password_hashing_algorithm=password_hashing_algorithm,
+        ).raise_for_problems()
+    except ValidationError as error:
+        if not display_name.endswith(FROM_USERS_SUFFIX):
+            raise
+        raise ValidationError(
+            [replace(p, message=_as_record_fix(p.message)) for p in error.problems],
+            error.total,
+            file=error.file,
+        ) from None
+
+
+FROM_USERS_SUFFIX = "(from_users)"
+_ADD_COLUMNS = re.compile(r"add the columns (.+)$")
+
+
+def _as_record_fix(message: str) -> str:
+    """A fix written for UserRecord fields: from_users has no columns to add."""
+    match = _ADD_COLUMNS.search(message)
+    if match is None:
+        return message
+    flags = [part.split(" and ")[1] for part in match[1].split(" or ") if " and " in part]
+    fields = " or ".join(f"{flag}=True" for flag in flags)
+    return message[: match.start()] + f"set {fields} on the UserRecords (with the attribute it verifies)"

@@ -77,6 +77,17 @@ def test_from_users_validated_against_the_pool(tmp_path: Path) -> None:
         UserImport(stack, "Seed", user_pool=make_pool(stack), source=UserCsv.from_users(bad))
 
 
+def test_from_users_is_told_to_set_the_flag_not_to_add_columns(tmp_path: Path) -> None:
+    stack = Stack(App(outdir=str(tmp_path / "out")), "Records")
+    unverified = [UserRecord(username="x", attributes={"email": "x@example.org"})]
+
+    with pytest.raises(ValidationError) as raised:
+        UserImport(stack, "Seed", user_pool=make_pool(stack), source=UserCsv.from_users(unverified))
+
+    assert "set email_verified=True on the UserRecords" in str(raised.value)
+    assert "add the columns" not in str(raised.value)
+
+
 def test_from_users_needs_records() -> None:
     with pytest.raises(ValueError, match="at least one UserRecord"):
         UserCsv.from_users([])
