@@ -22,8 +22,9 @@ demo: $(STAMP)
 	$(BIN)/cognito-user-import deploy-local --show-users 8
 
 ## Lint, type-check and run every test.
+## Two workers on CI's two cores: the end-to-end tests wait on subprocesses most of the time.
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

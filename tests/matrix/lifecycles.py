@@ -45,7 +45,8 @@ class Lifecycle:
 
 
 def _props(cell: Cell, body: str, key: str = "a.csv", **extra: str) -> dict[str, str]:
-    return cell.world.put_source(body, key=key) | {"RemoveUsersOnDelete": "true"} | extra
+    # The whole quota: the matrix is about deliveries; pacing has tests of its own.
+    return cell.world.put_source(body, key=key) | {"RemoveUsersOnDelete": "true", "QuotaShare": "1"} | extra
 
 
 def _create(cell: Cell, props: dict[str, str]) -> dict[str, Any]:
