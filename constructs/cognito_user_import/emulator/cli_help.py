@@ -33,5 +33,5 @@ Control endpoints (JSON over HTTP on the same port):
   POST /_emulator/expire       every never-started job turns Expired
   POST /_emulator/reset        state, jobs, faults, counts and settings back to the start
 
-Example: curl -sS -X POST -d '{"aws_quotas": false}' http://127.0.0.1:4566/_emulator/settings
+Example: curl -sS -X POST -d '{"aws_quotas": false}' http://127.0.0.1:2646/_emulator/settings
 """

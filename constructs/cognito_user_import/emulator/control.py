@@ -186,7 +186,7 @@ class RemoteSettings:
 
 
 class EmulatorControl:
-    """Drive a running emulator from another process: ``EmulatorControl("http://127.0.0.1:4566")``."""
+    """Drive a running emulator from another process: ``EmulatorControl("http://127.0.0.1:2646")``."""
 
     def __init__(self, url: str, timeout: float = 10.0) -> None:
         self.url = url.rstrip("/")
