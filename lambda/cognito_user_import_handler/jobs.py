@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 TERMINAL_STATUSES = frozenset({"Succeeded", "Failed", "Stopped", "Expired"})
+PROGRESS_LOG_SECONDS = 4.0
+"""A running job's figures are logged when its status changes, and at most this often while they move."""
 RUNNING_STATUSES = frozenset({"Pending", "InProgress"})
 JOB_QUOTA = 1000
 JOB_QUOTA_WARNING = 900
@@ -206,11 +208,13 @@ class ImportJobs:
 
         At the resource's deadline the job is stopped and DeadlineReached raised.
         """
-        last_status = ""
+        last_status, last_figures, logged_at = "", (-1, -1, -1), float("-inf")
         while True:
             job = self.describe(job_id)
-            if job["Status"] != last_status:
-                last_status = job["Status"]
+            figures = (job.get("ImportedUsers", 0), job.get("SkippedUsers", 0), job.get("FailedUsers", 0))
+            moved = figures != last_figures and self._now() - logged_at >= PROGRESS_LOG_SECONDS
+            if job["Status"] != last_status or moved:
+                last_status, last_figures, logged_at = job["Status"], figures, self._now()
                 logger.info(
                     "Import job %s: %s (imported %s, skipped %s, failed %s)",
                     job_id,

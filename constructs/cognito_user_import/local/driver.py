@@ -28,6 +28,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .assembly import AssemblyError, StackArtifact, read_assembly, synthesize
+from .cost import CallCost
 from .custom_resource import CustomResourceCaller, Request, RequestCancelled, Response, ResponseServer
 from .intrinsics import IntrinsicError, Resolver, StackContext, evaluate_conditions, references, stringify
 from .invoke import LambdaFunction, LambdaRunner, effective_timeout, unzip_code
@@ -89,8 +90,13 @@ def deploy_local(app_dir: str, endpoint: str | None, show_users: int = 0, stacks
         if selection.added:
             say(f"Including dependency stacks: {', '.join(selection.added)}")
         with _session(endpoint) as session:
+            cost = CallCost(session.endpoint)
             for stack in selection.stacks:
+                cost.reset()
                 StackDeployer(session, stack).deploy()
+                say(f"Cost of {stack.name}:")
+                for line in cost.lines():
+                    say(f"  {line}")
                 if show_users > 0:
                     _show_users(session, stack.name, show_users)
     except DeployCancelled as cancelled:
