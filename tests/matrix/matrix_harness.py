@@ -172,16 +172,7 @@ class Cell:
     # What a person would look at ------------------------------------------------------------------
 
     def jobs(self, pool_id: str | None = None) -> list[dict[str, Any]]:
-        cognito = self.world.client("cognito-idp")
-        pool = pool_id or self.world.pool_id
-        found: list[dict[str, Any]] = []
-        request: dict[str, Any] = {"UserPoolId": pool, "MaxResults": 60}
-        while True:
-            page = cognito.list_user_import_jobs(**request)
-            found.extend(page.get("UserImportJobs", []))
-            if not page.get("PaginationToken"):
-                return found
-            request["PaginationToken"] = page["PaginationToken"]
+        return self.world.jobs(pool_id)
 
     def jobs_of(self, event: dict[str, Any], pool_id: str | None = None) -> list[dict[str, Any]]:
         token = request_token(event)

@@ -184,11 +184,11 @@ class World:
                 users[user["Username"]] = {"status": user["UserStatus"], **attributes}
         return users
 
-    def jobs(self) -> list[dict[str, Any]]:
-        """The pool's import jobs, newest first."""
+    def jobs(self, pool_id: str | None = None) -> list[dict[str, Any]]:
+        """The pool's import jobs (this world's pool, or pool_id), newest first."""
         cognito = self.client("cognito-idp")
         found: list[dict[str, Any]] = []
-        request: dict[str, Any] = {"UserPoolId": self.pool_id, "MaxResults": 60}
+        request: dict[str, Any] = {"UserPoolId": pool_id or self.pool_id, "MaxResults": 60}
         while True:
             page = cognito.list_user_import_jobs(**request)
             found.extend(page.get("UserImportJobs", []))
