@@ -49,6 +49,8 @@ def test_deploy_redeploy_update_and_destroy(fast_emulator: Emulator, sample_app:
     pool_id = figures["UserPoolId"]
     assert "CREATE_COMPLETE" in first.output
     assert "Succeeded" in first.output  # the handler's job status lines are passed on
+    assert "Cost of CognitoUserImportSample:" in first.output  # the calls per category, peak share
+    assert "UserPoolResourceRead: " in first.output and "peak share of a quota" in first.output
     assert len(_jobs(fast_emulator, pool_id)) == 1
 
     # Unchanged: CloudFormation calls no handler, so no job.
@@ -117,6 +119,7 @@ def test_slow_job_is_finished_by_scheduled_polls(fast_emulator: Emulator, sample
 
     assert run.exit_code == 0, run.output
     assert "scheduled poll" in run.output
+    assert run.output.count("InProgress (imported ") >= 3  # progress lines while the job runs
     assert outputs(run)["ImportedUsers"] == str(SEED_USERS)
 
 
