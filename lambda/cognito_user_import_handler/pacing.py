@@ -34,6 +34,9 @@ QUOTAS: dict[str, tuple[str, float, float | None]] = {
     "AdminCreateUser": ("UserCreation", 50.0, None),
 }
 DEFAULT_SHARE = 0.5
+HEADROOM = 0.95
+"""Calls are spaced for 95% of the share: the service counts arrivals, and network jitter can bring
+two calls closer than they were sent."""
 
 
 class Spacing:
@@ -94,7 +97,7 @@ class Pacer:
     def _spacing(self, key: tuple[str, ...], rate: float) -> Spacing:
         spacing = self._spacings.get(key)
         if spacing is None:
-            spacing = self._spacings[key] = Spacing(rate * self._share, self._now, self._sleep)
+            spacing = self._spacings[key] = Spacing(rate * self._share * HEADROOM, self._now, self._sleep)
         return spacing
 
     def attach(self, client: Any) -> None:

@@ -32,7 +32,7 @@ def test_one_pools_job_reads_keep_to_the_share_of_five_a_second(share: float) ->
 
     rate = rate_of(pacer, clock, [("DescribeUserImportJob", "pool-a")] * 101)
 
-    assert rate == pytest.approx(5.0 * share)
+    assert 0.9 * 5.0 * share <= rate <= 5.0 * share
 
 
 def test_a_category_is_shared_by_its_operations_and_pools() -> None:
@@ -43,14 +43,14 @@ def test_a_category_is_shared_by_its_operations_and_pools() -> None:
 
     rate = rate_of(pacer, clock, calls)
 
-    assert rate == pytest.approx(20.0 * 0.5)
+    assert 0.9 * 20.0 * 0.5 <= rate <= 20.0 * 0.5
 
 
 def test_list_users_is_paced_at_the_share_of_thirty_and_unknown_calls_not_at_all() -> None:
     clock = FakeClock()
     pacer = Pacer(0.5, now=clock, sleep=clock.sleep)
 
-    assert rate_of(pacer, clock, [("ListUsers", "pool-a")] * 151) == pytest.approx(15.0)
+    assert 0.9 * 15.0 <= rate_of(pacer, clock, [("ListUsers", "pool-a")] * 151) <= 15.0
     before = clock.now
     for _ in range(100):
         pacer.wait_turn("PutObject", None)
@@ -67,7 +67,7 @@ def test_no_one_second_window_holds_more_than_the_share() -> None:
 
     peak = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
 
-    assert peak <= QUOTAS["ListUsers"][1] * 0.5 + 1
+    assert peak <= QUOTAS["ListUsers"][1] * 0.5
 
 
 @pytest.mark.parametrize("share", [0, -0.1, 1.5])
