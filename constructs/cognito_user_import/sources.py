@@ -57,7 +57,7 @@ class UserCsvConfig:
 
 
 class UserCsv(abc.ABC):
-    """The users a UserImport imports: a CSV file with Cognito's columns (see FACTS.md, "The CSV")."""
+    """The users a UserImport imports: a CSV file with Cognito's columns (see docs/facts.md, "The CSV")."""
 
     @staticmethod
     def from_file(path: str | os.PathLike[str]) -> UserCsv:

@@ -26,7 +26,7 @@ def role_problem(account_id: str, role_arn: str) -> str | None:
     """Why Cognito could not assume the role (no such role, or it does not trust Cognito), or None.
 
     Conditions in the trust policy are ignored: whether Cognito sends aws:SourceAccount/SourceArn is
-    unconfirmed (FACTS.md, IAM).
+    unconfirmed (docs/facts.md, "IAM").
     """
     role = next((r for r in iam_backends[account_id]["global"].roles.values() if r.arn == role_arn), None)
     if role is None:

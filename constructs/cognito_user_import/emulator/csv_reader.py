@@ -1,6 +1,6 @@
 """Cognito's CSV dialect: unquoted values, ``\\,`` for a comma in a value, trimmed, UTF-8 without BOM.
 
-What FACTS.md leaves unconfirmed (quotes, other backslashes, newlines in values) is rejected, row by
+What docs/facts.md leaves unconfirmed (quotes, other backslashes, newlines in values) is rejected, row by
 row, with a reason that names the problem, rather than guessed.
 """
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool, CognitoIdpUserPoolAttribute, UserStatus
 
-#: GetCSVHeader's standard attributes, in its order (FACTS.md, "The CSV").
+#: GetCSVHeader's standard attributes, in its order (docs/facts.md, "The CSV").
 STANDARD_COLUMNS = (
     "name",
     "given_name",

@@ -2,7 +2,7 @@
 
 The path prefix starts with an underscore, which no S3 bucket name can, so it never collides with
 moto's own S3. The body is read from wsgi.input directly, so any Content-Type keeps every byte
-(moto's S3 stores 0 bytes for a form content type; FACTS.md).
+(moto's S3 stores 0 bytes for a form content type; docs/facts.md, "This toolchain").
 """
 
 from __future__ import annotations
