@@ -107,6 +107,3 @@ class ResourceState:
         if self.current is not None and self.current.request_id == applied.request_id:
             return self
         return ResourceState(applied, self.current)
-
-    def digests_in_use(self) -> set[str]:
-        return {a.properties.get("SourceHash", "") for a in (self.current, self.previous) if a is not None}
