@@ -108,14 +108,17 @@ class Ledger:
             for item in page.get("Contents", []):
                 yield item["Key"][len(self.prefix) :]
 
+    def delete(self, names: list[str]) -> None:
+        for start in range(0, len(names), 1000):
+            batch: list[Any] = [{"Key": self.prefix + name} for name in names[start : start + 1000]]
+            self._s3.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+
     def delete_all(self) -> int:
         """Remove the resource's whole prefix (its final Delete); answers how many objects went."""
-        keys = list(self.names(""))
-        for start in range(0, len(keys), 1000):
-            batch: list[Any] = [{"Key": self.prefix + key} for key in keys[start : start + 1000]]
-            self._s3.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
-        logger.info("Removed %s ledger objects of this resource", len(keys))
-        return len(keys)
+        names = list(self.names(""))
+        self.delete(names)
+        logger.info("Removed %s ledger objects of this resource", len(names))
+        return len(names)
 
     # What the records are called ---------------------------------------------------------------
 

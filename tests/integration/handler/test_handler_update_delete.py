@@ -160,3 +160,21 @@ def test_fail_mode_ignores_this_resources_own_imports_even_without_the_old_file(
     assert updated["Status"] == "SUCCESS", updated["Reason"]
     assert updated["Data"]["ImportedUsers"] == "2"
     assert set(deployment.users()) == {"ana", "bo", "cy", "dee"}
+
+
+def test_the_ledger_keeps_row_digests_of_the_applied_and_previous_files_only(deployment: Deployment) -> None:
+    physical_id, old = "", None
+    hashes = []
+    for n, extra in enumerate(("", "cy,cy@example.com,true,Cy\n", "dee,dee@example.com,true,Dee\n")):
+        props = deployment.put_source(FIRST + extra, key=f"v{n}.csv")
+        hashes.append(props["SourceHash"])
+        kind = "Update" if old else "Create"
+        response = deployment.send(kind, props, old_properties=old, physical_id=physical_id or None)
+        assert response["Status"] == "SUCCESS", response["Reason"]
+        physical_id, old = response["PhysicalResourceId"], props
+
+    listed = deployment.client("s3").list_objects_v2(
+        Bucket=deployment.ledger_bucket, Prefix="SeedUsers/digests/"
+    )
+    kept = {item["Key"].rsplit("/", 1)[-1] for item in listed.get("Contents", [])}
+    assert kept == {f"{hashes[1]}.bin", f"{hashes[2]}.bin"}
