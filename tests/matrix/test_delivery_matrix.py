@@ -7,6 +7,7 @@ no poll rule, permission or converted file left behind. Each cell also ends as t
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -52,12 +53,37 @@ def prepare(cell: Cell, lifecycle: Lifecycle) -> tuple[dict[str, Any], int]:
     return event, len(cell.jobs())
 
 
+READ_POOL = {"DescribeUserPool": 1, "GetCSVHeader": 1}
+MAKE_JOB = {"ListUserImportJobs": 1, "CreateUserImportJob": 1, "StartUserImportJob": 1}
+COGNITO_CALLS: dict[str, dict[str, int]] = {
+    # One listing of the pool (1 page), then the job budget, create and start.
+    "create": READ_POOL | {"ListUsers": 1} | MAKE_JOB,
+    # Every row unchanged since the applied file (the ledger's digests): nothing is looked up.
+    "unchanged_update": READ_POOL,
+    "rows_added": READ_POOL | {"ListUsers": 1} | MAKE_JOB,
+    "rows_removed": READ_POOL,
+    "settings_only": {},  # answered from the ledger
+    "replacing": READ_POOL | {"ListUsers": 1} | MAKE_JOB,
+    # One new row in a pool of four: one filtered ListUsers instead of a listing.
+    "failed_update": READ_POOL | {"ListUsers": 1} | MAKE_JOB,
+    "rollback": {},  # answered from the ledger
+    "delete": {"AdminDeleteUser": 3},  # exactly the three users the resource created
+    "delete_after_failed_create": {},
+}
+"""Each lifecycle's Cognito calls when delivered once, besides DescribeUserImportJob (its number
+follows the job's duration): what a deployment costs in the account's shared quotas."""
+
+
 @pytest.mark.parametrize("name", BY_NAME)
-def test_delivered_once(cell: Cell, name: str) -> None:
+def test_delivered_once(cell: Cell, name: str, tmp_path: Path) -> None:
     event, jobs_before = prepare(cell, BY_NAME[name])
-    cell.invoke(event)
+    call_log = tmp_path / "calls.txt"
+    cell.invoke(event, call_log=call_log)
     cell.settle(event)
     check(cell, BY_NAME[name], event, jobs_before)
+    calls = Counter(call for call in call_log.read_text().split() if call in COGNITO_OPERATIONS)
+    del calls["DescribeUserImportJob"]
+    assert dict(calls) == COGNITO_CALLS[name]
 
 
 @pytest.mark.parametrize("name", BY_NAME)
@@ -117,6 +143,12 @@ def test_killed_after_each_write_and_delivered_again(
             raise AssertionError(f"killed after call {point} ({calls[point - 1]}): {error}") from error
         cell.world.close()
 
+
+COGNITO_OPERATIONS = {
+    *("DescribeUserPool", "GetCSVHeader", "ListUsers", "AdminDeleteUser"),
+    *("ListUserImportJobs", "CreateUserImportJob", "StartUserImportJob", "StopUserImportJob"),
+    "DescribeUserImportJob",
+}
 
 WRITES = {
     "PutObject",
