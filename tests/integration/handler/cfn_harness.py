@@ -24,6 +24,11 @@ class Deployment:
     logical_id: str = "SeedUsers"
     invocations: int = 0
 
+    def put_source(self, body: str | bytes, key: str = "users.csv") -> dict[str, str]:
+        """The world's users file and properties, with the whole quota share: these tests are about
+        the import, and pacing has tests of its own."""
+        return self.world.put_source(body, key=key) | {"QuotaShare": "1"}
+
     def work_file(self, text: str) -> str:
         """A file with this text (a job's upload, made by hand), removed at the end of the session."""
         with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as handle:
