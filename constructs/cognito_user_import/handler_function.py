@@ -13,11 +13,10 @@ from aws_cdk import aws_s3 as s3
 
 from cognito_user_import.bundling import handler_code
 from cognito_user_import.nag import acknowledge_wildcard_resources
+from cognito_user_import_handler.properties import POLL_RULE_PREFIX_VARIABLE
 from constructs import Construct
 
 HANDLER_ENTRY = "cognito_user_import_handler.index.handler"
-#: Environment variable naming the prefix of the EventBridge rules the handler may create for polling.
-POLL_RULE_PREFIX_ENV = "POLL_RULE_PREFIX"
 # The fixed id the singleton is found by on its stack; the suffix keeps it clear of user ids.
 SINGLETON_ID = "CognitoUserImportHandler7f3c9a"
 _FUNCTION_NAME_MAX = 64
@@ -125,7 +124,7 @@ class UserImportHandler(Construct):
             memory_size=256,
             role=self.role,
             log_group=self.log_group,
-            environment={POLL_RULE_PREFIX_ENV: self.poll_rule_prefix},
+            environment={POLL_RULE_PREFIX_VARIABLE: self.poll_rule_prefix},
         )
 
         acknowledge_wildcard_resources(

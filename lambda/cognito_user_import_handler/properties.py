@@ -8,6 +8,9 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 RESOURCE_TYPE = "Custom::CognitoUserImport"
+POLL_RULE_PREFIX_VARIABLE = "POLL_RULE_PREFIX"
+"""The handler's environment variable naming the prefix of the EventBridge rules it may create to poll
+long jobs (the construct sets it; the role may manage rules with that prefix only)."""
 
 
 class ExistingUsers(enum.StrEnum):

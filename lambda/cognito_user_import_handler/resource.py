@@ -28,6 +28,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from crhelper import CfnResource
 
+from .properties import POLL_RULE_PREFIX_VARIABLE
 from .records import FAILED, SUCCESS, Answer, HandOver, Result
 from .report import ImportFailed
 
@@ -37,7 +38,6 @@ RESPONSE_LIMIT_BYTES = 4096
 """CloudFormation's limit for the whole response body."""
 RULE_NAME_LIMIT = 64
 STATEMENT_ID_LIMIT = 100
-POLL_RULE_PREFIX_VARIABLE = "POLL_RULE_PREFIX"
 DEFAULT_POLL_RULE_PREFIX = "cui-"
 _TOKEN_LENGTH = 10
 
