@@ -14,6 +14,7 @@ from .clients import AwsClients
 from .csv_dialect import iter_usernames
 from .job_log import RowResult, first_data_line, read_row_results
 from .ledger import Ledger
+from .planning import open_source
 from .properties import ImportProperties
 from .report import FailingRow
 
@@ -69,8 +70,5 @@ def read_job_rows(
 def _source_lines(clients: AwsClients, props: ImportProperties, usernames: set[str]) -> dict[str, int]:
     if not usernames:
         return {}
-    request: dict[str, Any] = {"Bucket": props.source_bucket, "Key": props.source_key}
-    if props.source_version:
-        request["VersionId"] = props.source_version
-    with clients.s3.get_object(**request)["Body"] as body:
+    with open_source(clients, props) as body:
         return {name: line for line, name in iter_usernames(body) if name in usernames}

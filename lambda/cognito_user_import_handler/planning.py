@@ -12,7 +12,7 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Container, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,7 +90,11 @@ class RowFilter:
     """Which rows go into the job: not unchanged since last time, not already in the pool."""
 
     def __init__(
-        self, unchanged: set[str], existing: Container[str], owned: set[str] | None, fold: Any
+        self,
+        unchanged: set[str],
+        existing: Container[str],
+        owned: set[str] | None,
+        fold: Callable[[str], str],
     ) -> None:
         self._unchanged = unchanged
         self._existing = existing
@@ -162,7 +166,7 @@ def _unchanged_rows(
 ) -> tuple[set[str], int]:
     """(Usernames of rows unchanged since the applied file, how many rows are not); stores the digests."""
     applied = ledger.read_bytes(Ledger.digests_name(applied_hash)) if applied_hash else None
-    with _source(clients, props) as body:
+    with open_source(clients, props) as body:
         diff = diff_against(body, applied)
     ledger.write_bytes(Ledger.digests_name(props.source_hash), diff.digests)
     if applied is not None:
@@ -181,7 +185,8 @@ def _existing_names(clients: AwsClients, pool: Mapping[str, Any], changed: int) 
 
 
 @contextlib.contextmanager
-def _source(clients: AwsClients, props: ImportProperties) -> Iterator[Any]:
+def open_source(clients: AwsClients, props: ImportProperties) -> Iterator[Any]:
+    """The users file's body (the version asked for), or ImportFailed naming bucket, key and version."""
     request: dict[str, Any] = {"Bucket": props.source_bucket, "Key": props.source_key}
     if props.source_version:
         request["VersionId"] = props.source_version
@@ -208,7 +213,7 @@ def _convert(
         "w", encoding="utf-8", newline="", dir=WORK_DIR, suffix=".csv", delete=False
     ) as sink:
         try:
-            with _source(clients, props) as body:
+            with open_source(clients, props) as body:
                 result = convert(
                     body,
                     sink,
