@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     emulator = None
     if _NEEDS_EMULATOR & set(names):
-        from cognito_user_import.emulator import Emulator
+        from cognito_user_import_emulator import Emulator
 
         emulator = Emulator().start()
     rows: list[Measurement] = []

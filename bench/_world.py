@@ -1,17 +1,30 @@
 """What the benchmarks add to the emulator's handler world: the Lambda environment, a cold handler, users.
 
 The world itself (pool, logs role, bucket, function record, the ResponseURL that records when each
-response arrived) is ``cognito_user_import.emulator.handler_world``, shared with the handler tests.
+response arrived) is ``handler_world``, shared with the handler tests.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 from typing import Any
 
-from cognito_user_import.emulator.handler_world import REGION, LambdaContext, World, create_world
+# The handler world is a test harness; the benchmarks drive the handler through the same one.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "harness"))
 
-__all__ = ["LambdaContext", "World", "cold_handler", "create_world", "set_aws_environment", "user_rows"]
+from handler_world import POOL_SCHEMA, REGION, LambdaContext, World, create_world
+
+__all__ = [
+    "POOL_SCHEMA",
+    "LambdaContext",
+    "World",
+    "cold_handler",
+    "create_world",
+    "set_aws_environment",
+    "user_rows",
+]
 
 
 def set_aws_environment(endpoint_url: str | None = None) -> None:

@@ -173,7 +173,7 @@ def _rows(
 
 
 def run(emulator: object, *, quick: bool = False) -> list[Measurement]:
-    from cognito_user_import.emulator import Emulator, EmulatorSettings
+    from cognito_user_import_emulator import Emulator, EmulatorSettings
 
     full_pool = QUICK_FULL_POOL_USERS if quick else FULL_POOL_USERS
     s3: Counter[str] = Counter()

@@ -91,7 +91,7 @@ def _burst(client: Any, pool_id: str, threads: int, seconds: float) -> tuple[int
 
 
 def run(emulator: object, *, quick: bool = False) -> list[Measurement]:
-    from cognito_user_import.emulator import Emulator, EmulatorSettings
+    from cognito_user_import_emulator import Emulator, EmulatorSettings
 
     seconds = 2.0 if quick else 3.0
     with Emulator(settings=EmulatorSettings(aws_quotas=False, call_latency_seconds=0.0)) as own:

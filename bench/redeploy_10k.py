@@ -28,8 +28,8 @@ LIMIT_SECONDS = 30.0
 
 def _import_directly(world: World, seed: bytes) -> None:
     """One import job for the whole seed, through the job API (not the handler)."""
-    from cognito_user_import_handler.csv_dialect import convert
-    from cognito_user_import_handler.csv_rules import PoolSchema
+    from cognito_user_csv.dialect import convert
+    from cognito_user_csv.rules import PoolSchema
 
     cognito = world.client("cognito-idp")
     pool = cognito.describe_user_pool(UserPoolId=world.pool_id)["UserPool"]
@@ -63,7 +63,7 @@ def _import_directly(world: World, seed: bytes) -> None:
 
 
 def run(emulator: object, *, quick: bool = False) -> list[Measurement]:
-    from cognito_user_import.emulator import Emulator
+    from cognito_user_import_emulator import Emulator
 
     assert isinstance(emulator, Emulator)
     users = QUICK_USERS if quick else USERS

@@ -22,7 +22,7 @@ USERS = 50
 
 
 def run(emulator: object, *, quick: bool = False) -> list[Measurement]:
-    from cognito_user_import.emulator import Emulator
+    from cognito_user_import_emulator import Emulator
 
     assert isinstance(emulator, Emulator)
     runs = 3 if quick else 5

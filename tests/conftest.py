@@ -1,3 +1,3 @@
 """Root conftest: the emulator's fixtures (emulator_server, emulator) for every test."""
 
-pytest_plugins = ["cognito_user_import.emulator.testing"]
+pytest_plugins = ["cognito_user_import_emulator.testing"]

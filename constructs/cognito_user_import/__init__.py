@@ -13,8 +13,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from cognito_user_csv.users import UserRecord
+
 from cognito_user_import_handler.properties import ExistingUsers
-from cognito_user_import_handler.users import UserRecord
 
 if TYPE_CHECKING:
     from cognito_user_import.logs_role import ImportLogsRole

@@ -13,7 +13,7 @@ from aws_cdk import aws_lambda as lambda_
 
 HANDLER_PACKAGE = "cognito_user_import_handler"
 #: Packages copied next to the handler. boto3 is left out on purpose: the Lambda runtime provides it.
-BUNDLED_PACKAGES = (HANDLER_PACKAGE, "crhelper")
+BUNDLED_PACKAGES = (HANDLER_PACKAGE, "cognito_user_csv", "crhelper")
 # Byte code and type information are not needed at run time, and .pyc bytes differ between runs.
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", "*.pyi", "py.typed")
 

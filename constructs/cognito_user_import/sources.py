@@ -16,9 +16,9 @@ from aws_cdk import Token
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
+from cognito_user_csv.users import UserRecord, render_users
 
 from cognito_user_import import prop_checks as checks
-from cognito_user_import_handler.users import UserRecord, render_users
 from constructs import Construct
 
 #: Characters IAM reads as wildcards in a resource ARN: a key holding one would widen the handler's grant.

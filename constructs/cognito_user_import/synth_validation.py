@@ -9,9 +9,8 @@ from typing import Any
 
 from aws_cdk import Token
 from aws_cdk import aws_cognito as cognito
-
-from cognito_user_import_handler import csv_dialect
-from cognito_user_import_handler.csv_rules import (
+from cognito_user_csv import dialect as csv_dialect
+from cognito_user_csv.rules import (
     MFA_ENABLED,
     MFA_MODES,
     SIGN_IN_ATTRIBUTES,

@@ -11,6 +11,7 @@ from aws_cdk import CustomResource, Duration, Token
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from cognito_user_csv.rules import PASSWORD_HASHING_ALGORITHMS
 
 from cognito_user_import import prop_checks as checks
 from cognito_user_import.handler_function import UserImportHandler
@@ -18,7 +19,6 @@ from cognito_user_import.logs_role import ImportLogsRole, cognito_log_group_arns
 from cognito_user_import.nag import acknowledge_wildcard_resources
 from cognito_user_import.sources import UserCsv, UserCsvConfig
 from cognito_user_import.synth_validation import validate_source
-from cognito_user_import_handler.csv_rules import PASSWORD_HASHING_ALGORITHMS
 from cognito_user_import_handler.properties import RESOURCE_TYPE, ExistingUsers, ImportProperties
 from constructs import Construct
 

@@ -10,8 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cognito_user_csv.dialect import iter_usernames
+
 from .clients import AwsClients
-from .csv_dialect import iter_usernames
 from .job_log import RowResult, first_data_line, read_row_results
 from .ledger import Ledger
 from .planning import open_source

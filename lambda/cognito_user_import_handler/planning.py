@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError
+from cognito_user_csv.dialect import convert, iter_usernames
+from cognito_user_csv.rules import PoolSchema, ValidationError
 
 from .clients import AwsClients
-from .csv_dialect import convert, iter_usernames
-from .csv_rules import PoolSchema, ValidationError
 from .existing_users import ExistingUsernames, LookedUpUsernames, username_folder
 from .ledger import Ledger
 from .properties import ExistingUsers, ImportProperties

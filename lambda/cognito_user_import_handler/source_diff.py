@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from .csv_dialect import BOM, ByteSource, binary_lines
-from .csv_rules import ALIASES, USERNAME
+from cognito_user_csv.dialect import BOM, ByteSource, binary_lines
+from cognito_user_csv.rules import ALIASES, USERNAME
 
 
 def _lines(source: BinaryIO | ByteSource) -> Iterator[bytes]:

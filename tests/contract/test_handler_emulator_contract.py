@@ -12,7 +12,7 @@ boto3, then:
 - otherwise the same rows, written in Cognito's dialect by this test, run as a job: every row the
   emulator fails or skips must be one convert refused (a problem on that row's line).
 
-The emulator's rules (``cognito_user_import.emulator.pool_rules``, ``csv_reader``) never import the
+The emulator's rules (``cognito_user_import_emulator.pool_rules``, ``csv_reader``) never import the
 handler's checks: this test is where the two meet.
 """
 
@@ -27,6 +27,9 @@ from typing import Any
 
 import boto3
 import pytest
+from cognito_user_csv.dialect import convert
+from cognito_user_csv.rules import PoolSchema, Problem
+from cognito_user_import_emulator import Emulator
 from contract_files import (
     HASH,
     HASH_VALUE,
@@ -42,10 +45,6 @@ from contract_files import (
 )
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
-
-from cognito_user_import.emulator import Emulator
-from cognito_user_import_handler.csv_dialect import convert
-from cognito_user_import_handler.csv_rules import PoolSchema, Problem
 
 EXAMPLES = int(os.environ.get("CONTRACT_EXAMPLES", "150"))  # ~20 s here; raise it to search longer
 TERMINAL = {"Succeeded", "Failed", "Stopped", "Expired"}

@@ -44,7 +44,7 @@ class SampleApp:
     def cli(self, *args: str, timeout: float = 240) -> Run:
         """The CLI with no terminal (standard input empty), as in CI."""
         completed = subprocess.run(
-            [sys.executable, "-m", "cognito_user_import.cli", *args],
+            [sys.executable, "-m", "cognito_user_import_cli.main", *args],
             cwd=self.folder,
             env=_cli_environment(),
             stdin=subprocess.DEVNULL,
@@ -62,7 +62,7 @@ class SampleApp:
         try:
             os.write(controller, typed.encode())  # held by the terminal until the CLI reads a line
             completed = subprocess.run(
-                [sys.executable, "-m", "cognito_user_import.cli", *args],
+                [sys.executable, "-m", "cognito_user_import_cli.main", *args],
                 cwd=self.folder,
                 env=_cli_environment(),
                 stdin=terminal,
@@ -126,7 +126,7 @@ class RunningCli:
 
 _WITH_CTRL_C = (
     "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
-    "runpy.run_module('cognito_user_import.cli', run_name='__main__', alter_sys=True)"
+    "runpy.run_module('cognito_user_import_cli.main', run_name='__main__', alter_sys=True)"
 )
 
 

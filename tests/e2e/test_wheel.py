@@ -50,8 +50,8 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, src / name)
-    for root, package in (("constructs", "cognito_user_import"), ("lambda", "cognito_user_import_handler")):
-        shutil.copytree(ROOT / root / package, src / root / package, ignore=ignore)
+    for root in ("constructs", "lambda"):
+        shutil.copytree(ROOT / root, src / root, ignore=ignore)
     out = tmp_path_factory.mktemp("dist")
     run(sys.executable, "-m", "build", "--outdir", out, src, cwd=src)
     return out
@@ -71,8 +71,8 @@ def test_wheel_and_sdist_hold_both_packages_and_pass_twine_check(dist: Path) -> 
         names = set(wheel.namelist())
         [metadata_name] = [name for name in names if name.endswith(".dist-info/METADATA")]
         metadata = Parser().parsestr(wheel.read(metadata_name).decode())
-    assert {"cognito_user_import/py.typed", "cognito_user_import_handler/py.typed"} <= names
-    assert "cognito_user_import/local/lambda_bootstrap.py" in names
+    assert {"cognito_user_import/py.typed", "cognito_user_csv/py.typed", "cognito_user_import_handler/py.typed"} <= names
+    assert "cognito_user_import_local/lambda_bootstrap.py" in names
     assert not [name for name in names if name.startswith("tests/") or "__pycache__" in name]
     requires = metadata.get_all("Requires-Dist") or []
     # Ranges, not pins: an app brings its own aws-cdk-lib; constraints.txt pins this project's.
@@ -81,7 +81,7 @@ def test_wheel_and_sdist_hold_both_packages_and_pass_twine_check(dist: Path) -> 
 
     with tarfile.open(sdist) as archive:
         members = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
-    assert {"pyproject.toml", "README.md", "constructs/cognito_user_import/cli.py"} <= members
+    assert {"pyproject.toml", "README.md", "constructs/cognito_user_import_cli/main.py"} <= members
     assert "lambda/cognito_user_import_handler/index.py" in members
 
 

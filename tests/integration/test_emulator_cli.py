@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cognito_user_import.emulator import EmulatorControl
+from cognito_user_import_emulator import EmulatorControl
 
 
 def _free_port() -> int:
@@ -19,7 +19,7 @@ def _free_port() -> int:
 
 def _command(port: int) -> list[str]:
     script = Path(sys.executable).with_name("cognito-user-import")
-    base = [str(script)] if script.exists() else [sys.executable, "-m", "cognito_user_import.cli"]
+    base = [str(script)] if script.exists() else [sys.executable, "-m", "cognito_user_import_cli.main"]
     return [*base, "emulator", "--port", str(port)]
 
 

@@ -11,9 +11,8 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-
-from cognito_user_import.emulator import EmulatorControl
-from cognito_user_import.emulator.control import EmulatorControlError
+from cognito_user_import_emulator import EmulatorControl
+from cognito_user_import_emulator.control import EmulatorControlError
 
 if TYPE_CHECKING:
     from conftest import EmulatorKit

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from botocore.exceptions import ClientError, ParamValidationError
-
-from cognito_user_import.emulator import ACTIVE_JOB_LIMIT_ERROR
+from cognito_user_import_emulator import ACTIVE_JOB_LIMIT_ERROR
 
 if TYPE_CHECKING:
     from conftest import EmulatorKit

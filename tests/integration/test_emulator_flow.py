@@ -11,7 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from cognito_user_import.emulator import Emulator
+from cognito_user_import_emulator import Emulator
 
 if TYPE_CHECKING:  # the kit comes from the fixture; conftest is not imported at run time
     from conftest import EmulatorKit

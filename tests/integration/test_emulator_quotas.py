@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.exceptions import ClientError
-
-from cognito_user_import.emulator import Emulator, EmulatorControl, EmulatorSettings, Faults
-from cognito_user_import.emulator.admission import Admission
-from cognito_user_import.emulator.calls import CallStats
-from cognito_user_import.emulator.control import EmulatorControlError
-from cognito_user_import.emulator.quotas import CATEGORIES, QuotaLimiter
+from cognito_user_import_emulator import Emulator, EmulatorControl, EmulatorSettings, Faults
+from cognito_user_import_emulator.admission import Admission
+from cognito_user_import_emulator.calls import CallStats
+from cognito_user_import_emulator.control import EmulatorControlError
+from cognito_user_import_emulator.quotas import CATEGORIES, QuotaLimiter
 
 if TYPE_CHECKING:
     from conftest import EmulatorKit

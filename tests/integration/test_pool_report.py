@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import boto3
-
-from cognito_user_import.emulator import Emulator
-from cognito_user_import.local.pool_report import describe_users
+from cognito_user_import_emulator import Emulator
+from cognito_user_import_local.pool_report import describe_users
 
 
 def test_users_are_counted_by_status_and_shown_by_sign_in_address(emulator: Emulator) -> None:

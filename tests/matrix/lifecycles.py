@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cognito_user_import.emulator.handler_world import create_world
+from handler_world import create_world
 
 from matrix_harness import PRE_EXISTING, Cell
 

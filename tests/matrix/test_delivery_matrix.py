@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from cognito_user_import.emulator import Emulator
+from cognito_user_import_emulator import Emulator
 
 from lifecycles import LIFECYCLES, Lifecycle
 from matrix_harness import KILLED, PRE_EXISTING, Cell, Zygote, new_cell

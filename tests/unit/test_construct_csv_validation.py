@@ -9,10 +9,10 @@ import pytest
 from aws_cdk import App, CfnParameter, Stack, Token
 from aws_cdk import aws_cognito as cognito
 from aws_cdk.assertions import Template
+from cognito_user_csv.rules import PoolSchema, ValidationError
 
 from cognito_user_import import UserCsv, UserImport
 from cognito_user_import.synth_validation import pool_schema
-from cognito_user_import_handler.csv_rules import PoolSchema, ValidationError
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 

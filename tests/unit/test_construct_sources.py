@@ -12,10 +12,10 @@ from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Match, Template
+from cognito_user_csv.rules import ValidationError
 
 from cognito_user_import import UserCsv, UserImport, UserRecord
 from cognito_user_import.handler_function import UserImportHandler
-from cognito_user_import_handler.csv_rules import ValidationError
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 

@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from cognito_user_import_handler.csv_dialect import convert
-from cognito_user_import_handler.csv_rules import PoolSchema, ValidationError
+from cognito_user_csv.dialect import convert
+from cognito_user_csv.rules import PoolSchema, ValidationError
 
 CORPUS = Path(__file__).parent / "csv_corpus"
 GOOD = sorted(p for p in (CORPUS / "good").glob("*.csv") if not p.name.endswith(".expected.csv"))

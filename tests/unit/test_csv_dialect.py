@@ -5,9 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
-
-from cognito_user_import_handler import csv_dialect
-from cognito_user_import_handler.csv_dialect import (
+from cognito_user_csv import dialect as csv_dialect
+from cognito_user_csv.dialect import (
     ConversionResult,
     UsernameIndex,
     convert,
@@ -15,7 +14,7 @@ from cognito_user_import_handler.csv_dialect import (
     read_cognito_rows,
     validate_file,
 )
-from cognito_user_import_handler.csv_rules import MFA_ENABLED, USERNAME, PoolSchema
+from cognito_user_csv.rules import MFA_ENABLED, USERNAME, PoolSchema
 
 SMALL = PoolSchema(
     header=("email", "email_verified", "name", MFA_ENABLED, USERNAME),

@@ -7,10 +7,9 @@ import json
 from typing import Any
 
 import pytest
-
-from cognito_user_import_handler import csv_rules
-from cognito_user_import_handler.csv_dialect import convert
-from cognito_user_import_handler.csv_rules import (
+from cognito_user_csv import rules as csv_rules
+from cognito_user_csv.dialect import convert
+from cognito_user_csv.rules import (
     MFA_ENABLED,
     STANDARD_ATTRIBUTES,
     USERNAME,

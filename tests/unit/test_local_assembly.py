@@ -9,16 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from cognito_user_import.local.assembly import (
+from cognito_user_import_local.assembly import (
     AssemblyError,
     find_cdk_cli,
     read_assembly,
     summarize_failure,
     zip_directory,
 )
-from cognito_user_import.local.driver import DeployError, deletion_order, deployment_order
-from cognito_user_import.local.state import DeployedResource, StackState
+from cognito_user_import_local.driver import DeployError, deletion_order, deployment_order
+from cognito_user_import_local.state import DeployedResource, StackState
 
 
 def _write_assembly(out: Path) -> None:

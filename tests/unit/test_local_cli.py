@@ -10,9 +10,8 @@ import sys
 from importlib.metadata import version
 
 import pytest
-
-from cognito_user_import.cli import DEFAULT_PORT, build_parser
-from cognito_user_import.local.driver import confirm_destroy
+from cognito_user_import_cli.main import DEFAULT_PORT, build_parser
+from cognito_user_import_local.driver import confirm_destroy
 
 COMMANDS = ("emulator", "deploy-local", "destroy-local", "validate")
 PORTS_OF_OTHER_TOOLS = {
@@ -36,7 +35,7 @@ PORTS_OF_OTHER_TOOLS = {
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "cognito_user_import.cli", *args],
+        [sys.executable, "-m", "cognito_user_import_cli.main", *args],
         capture_output=True,
         text=True,
         timeout=60,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cognito_user_import.local.cost import cost_lines, peak_shares
+from cognito_user_import_local.cost import cost_lines, peak_shares
 
 CALLS: dict[str, Any] = {
     "operations": {

@@ -10,13 +10,12 @@ from typing import Any
 
 import boto3
 import pytest
-
-from cognito_user_import.emulator import Emulator
-from cognito_user_import.local.modelled import AutoDeleteObjects, BucketDeployment
-from cognito_user_import.local.placeholders import placeholder_attribute, placeholder_id, placeholders_used
-from cognito_user_import.local.resources import BucketPolicy, Environment, Key, LayerVersion, Provisioned
-from cognito_user_import.local.state import DeployedResource
-from cognito_user_import.local.summary import resource_table
+from cognito_user_import_emulator import Emulator
+from cognito_user_import_local.modelled import AutoDeleteObjects, BucketDeployment
+from cognito_user_import_local.placeholders import placeholder_attribute, placeholder_id, placeholders_used
+from cognito_user_import_local.resources import BucketPolicy, Environment, Key, LayerVersion, Provisioned
+from cognito_user_import_local.state import DeployedResource
+from cognito_user_import_local.summary import resource_table
 
 
 def _client(emulator: Emulator, service: str) -> Any:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from cognito_user_import.local.assembly import StackArtifact
-from cognito_user_import.local.selection import SelectionError, select_stacks
+from cognito_user_import_local.assembly import StackArtifact
+from cognito_user_import_local.selection import SelectionError, select_stacks
 
 
 def _stack(artifact_id: str, *needs: str, display: str = "") -> StackArtifact:

@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-
-from cognito_user_import.cli import main
-from cognito_user_import.validate_cli import HELP, run_validate
+from cognito_user_import_cli.main import main
+from cognito_user_import_cli.validate import HELP, run_validate
 
 CORPUS = Path(__file__).parent / "csv_corpus"
 
@@ -100,7 +99,7 @@ def test_password_hash_column_needs_the_algorithm(tmp_path: Path) -> None:
 def test_password_hashing_algorithm_option_for_the_console_script() -> None:
     import argparse
 
-    from cognito_user_import.validate_cli import add_arguments
+    from cognito_user_import_cli.validate import add_arguments
 
     parser = argparse.ArgumentParser()
     add_arguments(parser)

@@ -11,7 +11,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from cognito_user_import.emulator.handler_world import LambdaContext, World
+from handler_world import LambdaContext, World
+
 from cognito_user_import_handler import index
 
 

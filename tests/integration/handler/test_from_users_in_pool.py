@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import io
 
+from cognito_user_csv.dialect import convert
+from cognito_user_csv.rules import PoolSchema
+from cognito_user_csv.users import UserRecord, render_users
+from cognito_user_import_emulator import Emulator
+from handler_world import create_world
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from cognito_user_import.emulator import Emulator
-from cognito_user_import.emulator.handler_world import create_world
-from cognito_user_import_handler.csv_dialect import convert
-from cognito_user_import_handler.csv_rules import PoolSchema
-from cognito_user_import_handler.users import UserRecord, render_users
 
 from cfn_harness import Deployment
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cognito_user_import.emulator import Emulator
+from cognito_user_import_emulator import Emulator
 
 from cfn_harness import Deployment
 

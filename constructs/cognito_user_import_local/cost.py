@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cognito_user_import.emulator import EmulatorControl
+from cognito_user_import_emulator import EmulatorControl
 
 
 class CallCost:

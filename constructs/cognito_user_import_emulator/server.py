@@ -33,7 +33,7 @@ from .upload import (
     read_body,
 )
 
-LOGGER = logging.getLogger("cognito_user_import.emulator")
+LOGGER = logging.getLogger("cognito_user_import_emulator")
 
 
 class EmulatorMiddleware:

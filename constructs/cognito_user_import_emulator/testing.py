@@ -1,7 +1,7 @@
 """pytest plugin: ``emulator_server`` (one emulator per session), ``emulator`` (reset, env set) and
 ``emulator_aws_quotas`` (the same with AWS-quota mode on).
 
-Enable with ``pytest_plugins = ["cognito_user_import.emulator.testing"]`` in a root conftest.py.
+Enable with ``pytest_plugins = ["cognito_user_import_emulator.testing"]`` in a root conftest.py.
 
 The fixtures run with AWS-quota mode off and no call latency (FIXTURE_SETTINGS), unlike the Emulator
 class and the CLI: tests stay fast and are never throttled unless they ask for it, with

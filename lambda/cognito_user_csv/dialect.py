@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TextIO
 
-from cognito_user_import_handler.csv_rules import (
+from cognito_user_csv.rules import (
     ALIASES,
     MAX_FILE_BYTES,
     MAX_ROW_CHARS,

@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from cognito_user_import_handler.csv_rules import MFA_ENABLED, USERNAME
+from cognito_user_csv.rules import MFA_ENABLED, USERNAME
 
 _FLAGS = ("email_verified", "phone_number_verified", MFA_ENABLED)
 

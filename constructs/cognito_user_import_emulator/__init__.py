@@ -1,6 +1,6 @@
 """A local Cognito user-import-job emulator on moto server (see the README's "Local emulator").
 
-Names are imported on first use, so that ``cognito_user_import.emulator.cli_help`` can be read without
+Names are imported on first use, so that ``cognito_user_import_emulator.cli_help`` can be read without
 loading moto.
 """
 

@@ -9,7 +9,7 @@ from .jobs import JobStore
 from .upload import UploadSigner
 
 #: The WSGI environ key under which the middleware hands the Runtime to the patched moto methods.
-ENVIRON_KEY = "cognito_user_import.emulator.runtime"
+ENVIRON_KEY = "cognito_user_import_emulator.runtime"
 
 
 @dataclass(frozen=True)

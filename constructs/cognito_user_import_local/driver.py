@@ -282,7 +282,7 @@ def _emulator(endpoint: str | None) -> Iterator[str]:
         say(f"Emulator: {endpoint} (running; what is deployed stays there)")
         yield endpoint.rstrip("/")
         return
-    from cognito_user_import.emulator import Emulator
+    from cognito_user_import_emulator import Emulator
 
     with Emulator(port=0) as emulator:
         say(f"Emulator: {emulator.url} (started for this run, stopped at its end)")

@@ -56,7 +56,7 @@ def _wrapped(text: str) -> str:
 def _emulator_help() -> tuple[str, str]:
     """The emulator's own description and epilog (settings, control endpoints), when it provides them."""
     try:
-        from cognito_user_import.emulator import cli_help
+        from cognito_user_import_emulator import cli_help
     except ImportError:
         return "Serve the local Cognito import-job emulator until Ctrl-C or SIGTERM.", ""
     return cli_help.EMULATOR_DESCRIPTION, cli_help.EMULATOR_EPILOG
@@ -143,7 +143,7 @@ def _add_validate(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         metavar="JSON",
         help="a DescribeUserPool response saved as JSON (default: generic rules for any pool)",
     )
-    from cognito_user_import.validate_cli import add_arguments  # its own options (no moto, no CDK)
+    from cognito_user_import_cli.validate import add_arguments  # its own options (no moto, no CDK)
 
     add_arguments(validate)
 
@@ -166,23 +166,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Each command's module is imported only when used: validate must not need moto or the CDK.
     if args.command == "emulator":
-        from cognito_user_import.emulator.serve import serve_forever
+        from cognito_user_import_emulator.serve import serve_forever
 
         return serve_forever(host=args.host, port=args.port)
     if args.command == "deploy-local":
-        from cognito_user_import.local.driver import deploy_local
+        from cognito_user_import_local.driver import deploy_local
 
         return deploy_local(
             app_dir=args.app_dir, endpoint=args.endpoint, show_users=args.show_users, stacks=args.stacks
         )
     if args.command == "destroy-local":
-        from cognito_user_import.local.driver import destroy_local
+        from cognito_user_import_local.driver import destroy_local
 
         return destroy_local(
             app_dir=args.app_dir, endpoint=args.endpoint, stacks=args.stacks, force=args.force
         )
     if args.command == "validate":
-        from cognito_user_import.validate_cli import run_validate
+        from cognito_user_import_cli.validate import run_validate
 
         return run_validate(
             files=args.files,

@@ -1,0 +1,1 @@
+"""The `cognito-user-import` console script: emulator, deploy-local, destroy-local, validate."""
