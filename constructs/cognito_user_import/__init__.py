@@ -14,7 +14,6 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from cognito_user_csv.users import UserRecord
-
 from cognito_user_import_handler.properties import ExistingUsers
 
 if TYPE_CHECKING:

@@ -86,31 +86,7 @@ class UserImportHandler(Construct):
         self.ledger = self._ledger_bucket()
         """The import ledger: what each import applied and which users its jobs created."""
 
-        function_arn = stack.format_arn(
-            service="lambda",
-            resource="function",
-            resource_name=self.function_name,
-            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-        )
-        rules_arn = stack.format_arn(
-            service="events",
-            resource="rule",
-            resource_name=f"{self.poll_rule_prefix}*",
-            arn_format=ArnFormat.SLASH_RESOURCE_NAME,
-        )
-        # crhelper's scheduled polling: a rule with this function as its target, and the permission for it.
-        self.role.add_to_policy(
-            iam.PolicyStatement(
-                actions=["events:PutRule", "events:DeleteRule", "events:PutTargets", "events:RemoveTargets"],
-                resources=[rules_arn],
-            )
-        )
-        self.role.add_to_policy(
-            iam.PolicyStatement(
-                actions=["lambda:AddPermission", "lambda:RemovePermission"],
-                resources=[function_arn],
-            )
-        )
+        self._grant_polling(stack)
 
         self.function = lambda_.Function(
             self,
@@ -127,6 +103,32 @@ class UserImportHandler(Construct):
             environment={POLL_RULE_PREFIX_VARIABLE: self.poll_rule_prefix},
         )
 
+    def _grant_polling(self, stack: Stack) -> None:
+        """crhelper's scheduled polling: rules named with this handler's prefix that target the function."""
+        function_arn = stack.format_arn(
+            service="lambda",
+            resource="function",
+            resource_name=self.function_name,
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        rules_arn = stack.format_arn(
+            service="events",
+            resource="rule",
+            resource_name=f"{self.poll_rule_prefix}*",
+            arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+        )
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["events:PutRule", "events:DeleteRule", "events:PutTargets", "events:RemoveTargets"],
+                resources=[rules_arn],
+            )
+        )
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["lambda:AddPermission", "lambda:RemovePermission"],
+                resources=[function_arn],
+            )
+        )
         acknowledge_wildcard_resources(
             self.role,
             [rules_arn],

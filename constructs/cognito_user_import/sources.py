@@ -16,8 +16,8 @@ from aws_cdk import Token
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
-from cognito_user_csv.users import UserRecord, render_users
 
+from cognito_user_csv.users import UserRecord, render_users
 from cognito_user_import import prop_checks as checks
 from constructs import Construct
 

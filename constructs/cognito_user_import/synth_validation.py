@@ -9,6 +9,7 @@ from typing import Any
 
 from aws_cdk import Token
 from aws_cdk import aws_cognito as cognito
+
 from cognito_user_csv import dialect as csv_dialect
 from cognito_user_csv.rules import (
     MFA_ENABLED,

@@ -11,8 +11,8 @@ from aws_cdk import CustomResource, Duration, Token
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from cognito_user_csv.rules import PASSWORD_HASHING_ALGORITHMS
 
+from cognito_user_csv.rules import PASSWORD_HASHING_ALGORITHMS
 from cognito_user_import import prop_checks as checks
 from cognito_user_import.handler_function import UserImportHandler
 from cognito_user_import.logs_role import ImportLogsRole, cognito_log_group_arns
@@ -295,6 +295,26 @@ class UserImport(Construct):
         """The stack's shared handler function."""
         self._grant(handler.role, user_pool, settings.remove_users_on_delete)
 
+        self.resource: CustomResource = self._resource(handler, user_pool, settings)
+        """The Custom::CognitoUserImport resource."""
+
+        self.job_id = self.resource.get_att_string("JobId")
+        """The import job's id (``import-...``); the last job's when an update created none."""
+        self.status = self.resource.get_att_string("Status")
+        """The job's final status, ``Succeeded`` when the deployment succeeds."""
+        self.imported_users = self.resource.get_att_string("ImportedUsers")
+        """How many users the job imported."""
+        self.skipped_users = self.resource.get_att_string("SkippedUsers")
+        """How many rows were skipped because the username already existed."""
+        self.failed_users = self.resource.get_att_string("FailedUsers")
+        """How many rows failed (at most ``max_failed_users``)."""
+        self.completion_message = self.resource.get_att_string("CompletionMessage")
+        """Cognito's CompletionMessage for the job."""
+
+    def _resource(
+        self, handler: UserImportHandler, user_pool: cognito.IUserPool, settings: _Settings
+    ) -> CustomResource:
+        """The custom resource, its properties written by ImportProperties (the handler's own reader)."""
         properties = ImportProperties(
             user_pool_id=user_pool.user_pool_id,
             logs_role_arn=self.logs_role.role_arn,
@@ -312,7 +332,7 @@ class UserImport(Construct):
             quota_share=settings.quota_share,
             ledger_bucket=handler.ledger.bucket_name,
         ).to_properties()
-        self.resource = CustomResource(
+        resource = CustomResource(
             self,
             "Resource",
             service_token=handler.function.function_arn,
@@ -320,28 +340,15 @@ class UserImport(Construct):
             service_timeout=settings.timeout,
             properties=properties,
         )
-        """The Custom::CognitoUserImport resource."""
-        self.resource.node.add_dependency(user_pool)
+        resource.node.add_dependency(user_pool)
         # Cognito runs one import job at a time per account: the stack's imports run one after another
         # instead of racing for the slot (the handler still waits for jobs from outside the stack).
         if handler.last_import is not None:
-            self.resource.node.add_dependency(handler.last_import)
-        handler.last_import = self.resource
+            resource.node.add_dependency(handler.last_import)
+        handler.last_import = resource
         # A role made in this app may carry its rights in separate policies: wait for them too.
-        self.resource.node.add_dependency(self.logs_role)
-
-        self.job_id = self.resource.get_att_string("JobId")
-        """The import job's id (``import-...``); the last job's when an update created none."""
-        self.status = self.resource.get_att_string("Status")
-        """The job's final status, ``Succeeded`` when the deployment succeeds."""
-        self.imported_users = self.resource.get_att_string("ImportedUsers")
-        """How many users the job imported."""
-        self.skipped_users = self.resource.get_att_string("SkippedUsers")
-        """How many rows were skipped because the username already existed."""
-        self.failed_users = self.resource.get_att_string("FailedUsers")
-        """How many rows failed (at most ``max_failed_users``)."""
-        self.completion_message = self.resource.get_att_string("CompletionMessage")
-        """Cognito's CompletionMessage for the job."""
+        resource.node.add_dependency(self.logs_role)
+        return resource
 
     def _grant(self, role: iam.IRole, user_pool: cognito.IUserPool, remove_users_on_delete: bool) -> None:
         """Add to the handler's role what this import needs, on its own pool, logs role and object only."""

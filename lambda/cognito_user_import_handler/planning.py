@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError
+
 from cognito_user_csv.dialect import convert, iter_usernames
 from cognito_user_csv.rules import PoolSchema, ValidationError
 

@@ -27,9 +27,6 @@ from typing import Any
 
 import boto3
 import pytest
-from cognito_user_csv.dialect import convert
-from cognito_user_csv.rules import PoolSchema, Problem
-from cognito_user_import_emulator import Emulator
 from contract_files import (
     HASH,
     HASH_VALUE,
@@ -45,6 +42,10 @@ from contract_files import (
 )
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
+
+from cognito_user_csv.dialect import convert
+from cognito_user_csv.rules import PoolSchema, Problem
+from cognito_user_import_emulator import Emulator
 
 EXAMPLES = int(os.environ.get("CONTRACT_EXAMPLES", "150"))  # ~20 s here; raise it to search longer
 TERMINAL = {"Succeeded", "Failed", "Stopped", "Expired"}

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cognito_user_import_emulator import Emulator
 from e2e_app import SampleApp, copy_sample_app
+
+from cognito_user_import_emulator import Emulator
 
 
 @pytest.fixture

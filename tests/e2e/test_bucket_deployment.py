@@ -9,8 +9,9 @@ from pathlib import Path
 
 import boto3
 import pytest
-from cognito_user_import_emulator import Emulator
 from e2e_app import SampleApp, cognito_client, copy_fixture_app, outputs
+
+from cognito_user_import_emulator import Emulator
 
 pytestmark = pytest.mark.e2e
 

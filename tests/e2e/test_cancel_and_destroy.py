@@ -10,8 +10,9 @@ import time
 from typing import Any
 
 import pytest
-from cognito_user_import_emulator import Emulator
 from e2e_app import RunningCli, SampleApp, cognito_client
+
+from cognito_user_import_emulator import Emulator
 
 pytestmark = pytest.mark.e2e
 

@@ -7,8 +7,9 @@ import shutil
 
 import boto3
 import pytest
-from cognito_user_import_emulator import Emulator
 from e2e_app import SampleApp, outputs
+
+from cognito_user_import_emulator import Emulator
 
 pytestmark = pytest.mark.e2e
 

@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from cognito_user_import_emulator import Emulator
 from e2e_app import SampleApp, cognito_client, copy_fixture_app, outputs
+
+from cognito_user_import_emulator import Emulator
 
 pytestmark = pytest.mark.e2e
 

@@ -71,7 +71,11 @@ def test_wheel_and_sdist_hold_both_packages_and_pass_twine_check(dist: Path) -> 
         names = set(wheel.namelist())
         [metadata_name] = [name for name in names if name.endswith(".dist-info/METADATA")]
         metadata = Parser().parsestr(wheel.read(metadata_name).decode())
-    assert {"cognito_user_import/py.typed", "cognito_user_csv/py.typed", "cognito_user_import_handler/py.typed"} <= names
+    assert {
+        "cognito_user_import/py.typed",
+        "cognito_user_csv/py.typed",
+        "cognito_user_import_handler/py.typed",
+    } <= names
     assert "cognito_user_import_local/lambda_bootstrap.py" in names
     assert not [name for name in names if name.startswith("tests/") or "__pycache__" in name]
     requires = metadata.get_all("Requires-Dist") or []

@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
+
 from cognito_user_import_emulator import Emulator
 
 TRUST_COGNITO = {

@@ -11,6 +11,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
 from cognito_user_import_emulator import EmulatorControl
 from cognito_user_import_emulator.control import EmulatorControlError
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from botocore.exceptions import ClientError, ParamValidationError
+
 from cognito_user_import_emulator import ACTIVE_JOB_LIMIT_ERROR
 
 if TYPE_CHECKING:

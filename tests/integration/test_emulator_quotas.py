@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.exceptions import ClientError
+
 from cognito_user_import_emulator import Emulator, EmulatorControl, EmulatorSettings, Faults
 from cognito_user_import_emulator.admission import Admission
 from cognito_user_import_emulator.calls import CallStats

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import boto3
+
 from cognito_user_import_emulator import Emulator
 from cognito_user_import_local.pool_report import describe_users
 

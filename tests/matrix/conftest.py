@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from cognito_user_import_emulator import Emulator
 
 from matrix_harness import Cell, Zygote, new_cell, runtime_environment

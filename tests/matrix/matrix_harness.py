@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cognito_user_import_emulator import Emulator
 from handler_world import FUNCTION_ARN, FUNCTION_NAME, World, create_world
+
+from cognito_user_import_emulator import Emulator
 
 ZYGOTE = Path(__file__).with_name("lambda_zygote.py")
 KILLED = 137

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from cognito_user_import_emulator import Emulator
 
 from lifecycles import LIFECYCLES, Lifecycle

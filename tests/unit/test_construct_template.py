@@ -358,7 +358,11 @@ def test_handler_asset_hash_is_stable_across_runs_and_folders(
     UserImport(stack, "Seed", user_pool=make_pool(stack, "Pool"), source=UserCsv.from_bucket(bucket, "k.csv"))
     assert code_key(Template.from_stack(stack).to_json()) == code_key(synth.json)
     folder = tmp_path / "elsewhere" / f"asset.{code_key(synth.json).removesuffix('.zip')}"
-    assert sorted(p.name for p in folder.iterdir()) == ["cognito_user_csv", "cognito_user_import_handler", "crhelper"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "cognito_user_csv",
+        "cognito_user_import_handler",
+        "crhelper",
+    ]
     assert not list(folder.rglob("__pycache__"))
     assert (folder / "cognito_user_import_handler" / "properties.py").is_file()
 

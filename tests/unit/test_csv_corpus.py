@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from cognito_user_csv.dialect import convert
 from cognito_user_csv.rules import PoolSchema, ValidationError
 

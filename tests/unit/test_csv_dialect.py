@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+
 from cognito_user_csv import dialect as csv_dialect
 from cognito_user_csv.dialect import (
     ConversionResult,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from moto.cognitoidp.models import CognitoIdpUserPool
+
 from cognito_user_import_emulator import pool_keys, pool_rules
 from cognito_user_import_emulator.csv_reader import read_csv
-from moto.cognitoidp.models import CognitoIdpUserPool
 
 pool_keys.install()  # as the emulator does: one RSA key import for every pool
 

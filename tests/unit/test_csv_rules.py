@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+
 from cognito_user_csv import rules as csv_rules
 from cognito_user_csv.dialect import convert
 from cognito_user_csv.rules import (

@@ -6,11 +6,12 @@ import csv
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cognito_user_csv.dialect import convert, read_cognito_rows
 from cognito_user_csv.rules import MFA_ENABLED, USERNAME, PoolSchema
 from cognito_user_csv.users import UserRecord, render_users
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 
 def test_render_header_is_the_union_of_columns_used() -> None:

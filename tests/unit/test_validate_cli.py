@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from cognito_user_import_cli.main import main
 from cognito_user_import_cli.validate import HELP, run_validate
 

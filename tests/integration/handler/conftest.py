@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from cognito_user_import_emulator import Emulator
 from handler_world import create_world
 
+from cognito_user_import_emulator import Emulator
 from cognito_user_import_handler import index
 from cognito_user_import_handler.clients import AwsClients
 from cognito_user_import_handler.service import ImportService

@@ -7,9 +7,9 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from cognito_user_import_emulator import Emulator
 from handler_world import LambdaContext, create_world
 
+from cognito_user_import_emulator import Emulator
 from cognito_user_import_handler import index
 from cognito_user_import_handler.jobs import ImportJobs, JobNotStartable
 from cognito_user_import_handler.upload import upload_csv
