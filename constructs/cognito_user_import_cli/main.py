@@ -170,13 +170,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return serve_forever(host=args.host, port=args.port)
     if args.command == "deploy-local":
-        from cognito_user_import_local.driver import deploy_local
+        from cognito_user_import_local.commands import deploy_local
 
         return deploy_local(
             app_dir=args.app_dir, endpoint=args.endpoint, show_users=args.show_users, stacks=args.stacks
         )
     if args.command == "destroy-local":
-        from cognito_user_import_local.driver import destroy_local
+        from cognito_user_import_local.commands import destroy_local
 
         return destroy_local(
             app_dir=args.app_dir, endpoint=args.endpoint, stacks=args.stacks, force=args.force

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .reporter import ConsoleReporter, Reporter
+
 STACK_ARTIFACT = "aws:cloudformation:stack"
 ASSET_MANIFEST_ARTIFACT = "cdk:asset-manifest"
 SYNTH_HINTS = ("Supply a stack id", "Successfully synthesized to")
@@ -82,8 +84,11 @@ def synth_environment() -> dict[str, str]:
     return env
 
 
-def synthesize(app_dir: Path, out_dir: Path | None = None) -> Path:
-    """Run `cdk synth` in app_dir; returns the assembly folder. AssemblyError carries the CLI's output."""
+def synthesize(app_dir: Path, out_dir: Path | None = None, *, reporter: Reporter | None = None) -> Path:
+    """Run `cdk synth` in app_dir; returns the assembly folder. AssemblyError carries the CLI's output.
+
+    What the CLI warns of on success is passed on to reporter (default: the console) as problems.
+    """
     if not (app_dir / "cdk.json").is_file():
         raise AssemblyError(f"{app_dir} has no cdk.json: run this in a CDK app's folder (or pass --app-dir)")
     output = out_dir or app_dir / "cdk.out"
@@ -96,9 +101,10 @@ def synthesize(app_dir: Path, out_dir: Path | None = None) -> Path:
         raise AssemblyError(f"cdk synth failed (exit {completed.returncode}):\n{detail}")
     # Anything the CLI says on success (warnings) is passed on: a person should see it, but not the
     # hints meant for `cdk synth` typed at a prompt.
+    warnings = reporter or ConsoleReporter()
     for line in completed.stderr.splitlines():
         if line.strip() and not line.startswith(SYNTH_HINTS):
-            print(f"  cdk: {line}", file=sys.stderr)
+            warnings.problem(f"  cdk: {line}")
     return output
 
 

@@ -19,7 +19,8 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from .resources import Environment, Provisioned, Provisioner, ResourceError, empty_bucket
+from .resources.base import Environment, Provisioned, Provisioner, ResourceError
+from .resources.storage import empty_bucket
 
 SYSTEM_METADATA = {
     "cache-control": "CacheControl",
@@ -129,7 +130,7 @@ class BucketDeployment:
 
     def _deploy(self, env: Environment, props: dict[str, Any]) -> None:
         if props.get("DistributionId"):
-            print("    note: the CloudFront invalidation is not emulated")
+            env.reporter.progress("    note: the CloudFront invalidation is not emulated")
         destination = _Destination.of(props)
         files = self._files(env, props)
         s3 = env.client("s3")
@@ -147,7 +148,9 @@ class BucketDeployment:
                     relative = item["Key"][len(destination.prefix) :]
                     if item["Key"] not in wanted and _included(relative, props):
                         s3.delete_object(Bucket=destination.bucket, Key=item["Key"])
-        print(f"    {len(files)} files copied to s3://{destination.bucket}/{destination.prefix}")
+        env.reporter.progress(
+            f"    {len(files)} files copied to s3://{destination.bucket}/{destination.prefix}"
+        )
 
     @staticmethod
     def _metadata(props: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from cognito_user_import_local.intrinsics import (
     IntrinsicError,
     Resolver,

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from cognito_user_import_local.assembly import (
     AssemblyError,
     find_cdk_cli,
@@ -16,7 +17,8 @@ from cognito_user_import_local.assembly import (
     summarize_failure,
     zip_directory,
 )
-from cognito_user_import_local.driver import DeployError, deletion_order, deployment_order
+from cognito_user_import_local.errors import DeployError
+from cognito_user_import_local.ordering import deletion_order, deployment_order
 from cognito_user_import_local.state import DeployedResource, StackState
 
 

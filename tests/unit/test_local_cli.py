@@ -10,8 +10,9 @@ import sys
 from importlib.metadata import version
 
 import pytest
+
 from cognito_user_import_cli.main import DEFAULT_PORT, build_parser
-from cognito_user_import_local.driver import confirm_destroy
+from cognito_user_import_local.commands import confirm_destroy
 
 COMMANDS = ("emulator", "deploy-local", "destroy-local", "validate")
 PORTS_OF_OTHER_TOOLS = {

@@ -10,10 +10,14 @@ from typing import Any
 
 import boto3
 import pytest
+
 from cognito_user_import_emulator import Emulator
 from cognito_user_import_local.modelled import AutoDeleteObjects, BucketDeployment
 from cognito_user_import_local.placeholders import placeholder_attribute, placeholder_id, placeholders_used
-from cognito_user_import_local.resources import BucketPolicy, Environment, Key, LayerVersion, Provisioned
+from cognito_user_import_local.resources.base import Environment, Provisioned
+from cognito_user_import_local.resources.functions import LayerVersion
+from cognito_user_import_local.resources.kms import Key
+from cognito_user_import_local.resources.storage import BucketPolicy
 from cognito_user_import_local.state import DeployedResource
 from cognito_user_import_local.summary import resource_table
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from cognito_user_import_local.assembly import StackArtifact
 from cognito_user_import_local.selection import SelectionError, select_stacks
 
