@@ -17,11 +17,12 @@ EMULATOR_DESCRIPTION = (
 EMULATOR_EPILOG = """\
 AWS-quota mode (setting aws_quotas, on by default): token buckets per quota category, per account and
 region, as on Cognito's quotas page: UserPoolResourceUpdate 15/s (Create/Start/StopUserImportJob),
-UserPoolResourceRead 20/s (Describe/ListUserImportJobs, GetCSVHeader, DescribeUserPool), both also 5/s
-per operation per user pool; UserList 30/s; UserRead 120/s; UserUpdate 25/s; UserAccountRecovery 30/s;
-UserCreation 50/s; 10 reads and 10 writes a second per user. A call over a quota gets HTTP 400
-TooManyRequestsException. call_latency_seconds (null = 0.03 s with quotas on, 0 without) delays each
-Cognito call.
+UserPoolResourceRead 20/s (Describe/ListUserImportJobs, GetCSVHeader, DescribeUserPool; ListGroups and
+GetGroup by this project's reading), both also 5/s per operation per user pool (not ListGroups or
+GetGroup); UserList 30/s; UserRead 120/s; UserUpdate 25/s; UserAccountRecovery 30/s; UserCreation 50/s;
+UserAuthentication 120/s (AdminInitiateAuth, InitiateAuth); 10 reads and 10 writes a second per user. A
+call over a quota gets HTTP 400 TooManyRequestsException. call_latency_seconds (null = 0.03 s with
+quotas on, 0 without) delays each Cognito call.
 
 Control endpoints (JSON over HTTP on the same port):
   GET  /_emulator/health

@@ -5,6 +5,11 @@ region; one emulator is one account, so buckets are kept per region (from the re
 scope). "5 per pool" means 5 per operation per user pool, on top of the category's account-wide rate.
 Per user, 10 reads and 10 writes a second, applied to the user operations of the table.
 
+ListGroups and GetGroup are this project's reading of the page: user-pool reads (UserPoolResourceRead)
+at the category's account-wide rate, with no per-pool rate, as the page sets none for them.
+AdminInitiateAuth and InitiateAuth are UserAuthentication (120 a second, adjustable); the page gives the
+RespondToAuthChallenge operations a quota of their own, which the emulator does not model.
+
 Each bucket holds at most its rate in tokens (one second's worth) and refills continuously; a call
 takes one token from every bucket that applies, or none when any of them is empty: then it is
 throttled (TooManyRequestsException).
@@ -29,6 +34,12 @@ class QuotaCategory:
     #: Requests per second per operation per user pool, where the quotas page sets one.
     per_pool_rps: float | None
     operations: tuple[str, ...]
+    #: Operations of the category that the per-pool rate does not apply to.
+    without_per_pool: tuple[str, ...] = ()
+
+    def pool_rate(self, operation: str) -> float | None:
+        """The per-pool-and-operation rate of ``operation``, or None where there is none."""
+        return None if operation in self.without_per_pool else self.per_pool_rps
 
 
 CATEGORIES: tuple[QuotaCategory, ...] = (
@@ -42,7 +53,15 @@ CATEGORIES: tuple[QuotaCategory, ...] = (
         "UserPoolResourceRead",
         20,
         5,
-        ("DescribeUserImportJob", "ListUserImportJobs", "GetCSVHeader", "DescribeUserPool"),
+        (
+            "DescribeUserImportJob",
+            "ListUserImportJobs",
+            "GetCSVHeader",
+            "DescribeUserPool",
+            "ListGroups",
+            "GetGroup",
+        ),
+        without_per_pool=("ListGroups", "GetGroup"),
     ),
     QuotaCategory("UserList", 30, None, ("ListUsers", "ListUsersInGroup")),
     QuotaCategory("UserRead", 120, None, ("AdminGetUser",)),
@@ -54,6 +73,7 @@ CATEGORIES: tuple[QuotaCategory, ...] = (
     ),
     QuotaCategory("UserAccountRecovery", 30, None, ("AdminSetUserPassword",)),
     QuotaCategory("UserCreation", 50, None, ("AdminCreateUser",)),
+    QuotaCategory("UserAuthentication", 120, None, ("AdminInitiateAuth", "InitiateAuth")),
 )
 
 #: Operation name -> its category.
@@ -140,8 +160,9 @@ def _limits(region: str, operation: str, params: dict[str, Any]) -> list[tuple[B
     pool_id = pool_id if isinstance(pool_id, str) else None
     if category is not None:
         limits.append(((region, "category", category.name), category.rps))
-        if category.per_pool_rps is not None and pool_id is not None:
-            limits.append(((region, "pool", pool_id, operation), category.per_pool_rps))
+        pool_rate = category.pool_rate(operation)
+        if pool_rate is not None and pool_id is not None:
+            limits.append(((region, "pool", pool_id, operation), pool_rate))
     username = params.get("Username")
     if pool_id is not None and isinstance(username, str):
         kind = "read" if operation in USER_READS else "write" if operation in USER_WRITES else None
