@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from cognito_user_csv.rules import MAX_FILE_BYTES
+from cognito_user_csv.facts import MAX_FILE_BYTES
 
 COLUMNS = [
     "cognito:username",

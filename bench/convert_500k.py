@@ -89,8 +89,8 @@ def _reset_peak_rss() -> bool:
 
 
 def _convert_once(path: Path, work: Path, keep: Callable[[str], bool] | None = None) -> dict[str, Any]:
-    from cognito_user_csv.dialect import convert
-    from cognito_user_csv.rules import PoolSchema
+    from cognito_user_csv.conversion import convert
+    from cognito_user_csv.schema import PoolSchema
 
     schema = PoolSchema.from_describe_user_pool(DESCRIBED_POOL, [])
     out = work / "converted.csv"
@@ -129,8 +129,8 @@ def _child(mode: str, path: Path, work: Path, repeats: int) -> dict[str, Any]:
     import resource
 
     # Everything the conversion needs is imported before the baseline.
-    import cognito_user_csv.dialect
-    import cognito_user_csv.rules  # noqa: F401
+    import cognito_user_csv.conversion
+    import cognito_user_csv.schema  # noqa: F401
 
     if mode == "rss":
         before_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -167,8 +167,7 @@ def _child(mode: str, path: Path, work: Path, repeats: int) -> dict[str, Any]:
         # ListUsers) beside the conversion. The names are made here rather than listed.
         import tracemalloc
 
-        from cognito_user_csv.dialect import UsernameIndex
-
+        from cognito_user_csv.username_index import UsernameIndex
         from cognito_user_import_handler.existing_users import ExistingUsernames
 
         tracemalloc.start()

@@ -28,8 +28,8 @@ LIMIT_SECONDS = 30.0
 
 def _import_directly(world: World, seed: bytes) -> None:
     """One import job for the whole seed, through the job API (not the handler)."""
-    from cognito_user_csv.dialect import convert
-    from cognito_user_csv.rules import PoolSchema
+    from cognito_user_csv.conversion import convert
+    from cognito_user_csv.schema import PoolSchema
 
     cognito = world.client("cognito-idp")
     pool = cognito.describe_user_pool(UserPoolId=world.pool_id)["UserPool"]

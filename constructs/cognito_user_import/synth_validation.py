@@ -10,19 +10,17 @@ from typing import Any
 from aws_cdk import Token
 from aws_cdk import aws_cognito as cognito
 
-from cognito_user_csv import dialect as csv_dialect
-from cognito_user_csv.rules import (
+from cognito_user_csv.conversion import validate_file
+from cognito_user_csv.facts import (
     MFA_ENABLED,
     MFA_MODES,
     SIGN_IN_ATTRIBUTES,
     STANDARD_ATTRIBUTES,
     USERNAME,
     VERIFIABLE,
-    CustomAttribute,
-    PoolSchema,
-    ValidationError,
-    narrower_lengths,
 )
+from cognito_user_csv.problems import ValidationError
+from cognito_user_csv.schema import CustomAttribute, PoolSchema, narrower_lengths
 
 
 def _known(value: Any) -> bool:
@@ -185,7 +183,7 @@ def validate_source(
     """
     # One streaming pass, nothing written: fast enough for Cognito's 500,000-user maximum.
     try:
-        csv_dialect.validate_file(
+        validate_file(
             path,
             schema=pool_schema(user_pool),
             display_name=display_name,

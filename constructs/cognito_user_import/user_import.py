@@ -12,7 +12,7 @@ from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 
-from cognito_user_csv.rules import PASSWORD_HASHING_ALGORITHMS
+from cognito_user_csv.facts import PASSWORD_HASHING_ALGORITHMS
 from cognito_user_import import prop_checks as checks
 from cognito_user_import.handler_function import UserImportHandler
 from cognito_user_import.logs_role import ImportLogsRole, cognito_log_group_arns

@@ -1,7 +1,7 @@
 """``cognito-user-import validate FILE.csv [...] [--pool-schema JSON]``: check user files offline.
 
 Each file is checked with the same rules the construct applies at synth time and the handler at
-deploy time (``cognito_user_csv.rules``). Problems go to stderr as
+deploy time (``cognito_user_csv``). Problems go to stderr as
 ``FILE:LINE (username): column X: value 'v' ...`` (at most 20 a file, then a count of the rest), a
 clean file gets ``FILE: N users, OK`` on stdout. Exit status: 0 when every file is clean, 1 when any
 has a problem or cannot be read, 2 when the pool schema cannot be read.
@@ -25,8 +25,10 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from cognito_user_csv.dialect import validate_file
-from cognito_user_csv.rules import PASSWORD_HASHING_ALGORITHMS, PoolSchema, ValidationError
+from cognito_user_csv.conversion import validate_file
+from cognito_user_csv.facts import PASSWORD_HASHING_ALGORITHMS
+from cognito_user_csv.problems import ValidationError
+from cognito_user_csv.schema import PoolSchema
 
 HELP = __doc__
 

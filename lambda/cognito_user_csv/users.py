@@ -1,8 +1,8 @@
 """Users written in Python (``UserCsv.from_users``): typed records rendered as an ordinary CSV file.
 
 The rendered file goes through the same rules and conversion as a user's own file
-(:func:`csv_dialect.convert`), so a record is checked exactly like a row, with line numbers counted
-in the rendered file (the first record is line 2).
+(:func:`cognito_user_csv.conversion.convert`), so a record is checked exactly like a row, with line
+numbers counted in the rendered file (the first record is line 2).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from cognito_user_csv.rules import MFA_ENABLED, USERNAME
+from cognito_user_csv.facts import MFA_ENABLED, USERNAME
 
 _FLAGS = ("email_verified", "phone_number_verified", MFA_ENABLED)
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cognito_user_csv.dialect import iter_usernames
+from cognito_user_csv.reading import iter_usernames
 
 from .clients import AwsClients
 from .job_log import RowResult, first_data_line, read_row_results

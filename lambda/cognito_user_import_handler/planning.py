@@ -18,8 +18,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from cognito_user_csv.dialect import convert, iter_usernames
-from cognito_user_csv.rules import PoolSchema, ValidationError
+from cognito_user_csv.conversion import convert
+from cognito_user_csv.problems import ValidationError
+from cognito_user_csv.reading import iter_usernames
+from cognito_user_csv.schema import PoolSchema
 
 from .clients import AwsClients
 from .existing_users import ExistingUsernames, LookedUpUsernames, username_folder

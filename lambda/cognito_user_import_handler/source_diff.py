@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from cognito_user_csv.dialect import BOM, ByteSource, binary_lines
-from cognito_user_csv.rules import ALIASES, USERNAME
+from cognito_user_csv.facts import ALIASES, BOM, USERNAME
+from cognito_user_csv.reading import ByteSource, binary_lines
 
 
 def _lines(source: BinaryIO | ByteSource) -> Iterator[bytes]:

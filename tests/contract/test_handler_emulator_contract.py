@@ -43,8 +43,9 @@ from contract_files import (
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from cognito_user_csv.dialect import convert
-from cognito_user_csv.rules import PoolSchema, Problem
+from cognito_user_csv.conversion import convert
+from cognito_user_csv.problems import Problem
+from cognito_user_csv.schema import PoolSchema
 from cognito_user_import_emulator import Emulator
 
 EXAMPLES = int(os.environ.get("CONTRACT_EXAMPLES", "150"))  # ~20 s here; raise it to search longer

@@ -10,7 +10,8 @@ from aws_cdk import App, CfnParameter, Stack, Token
 from aws_cdk import aws_cognito as cognito
 from aws_cdk.assertions import Template
 
-from cognito_user_csv.rules import PoolSchema, ValidationError
+from cognito_user_csv.problems import ValidationError
+from cognito_user_csv.schema import PoolSchema
 from cognito_user_import import UserCsv, UserImport
 from cognito_user_import.synth_validation import pool_schema
 

@@ -13,7 +13,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Match, Template
 
-from cognito_user_csv.rules import ValidationError
+from cognito_user_csv.problems import ValidationError
 from cognito_user_import import UserCsv, UserImport, UserRecord
 from cognito_user_import.handler_function import UserImportHandler
 

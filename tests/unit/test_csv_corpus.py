@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from cognito_user_csv.dialect import convert
-from cognito_user_csv.rules import PoolSchema, ValidationError
+from cognito_user_csv.conversion import convert
+from cognito_user_csv.problems import ValidationError
+from cognito_user_csv.schema import PoolSchema
 
 CORPUS = Path(__file__).parent / "csv_corpus"
 GOOD = sorted(p for p in (CORPUS / "good").glob("*.csv") if not p.name.endswith(".expected.csv"))

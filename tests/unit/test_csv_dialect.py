@@ -6,16 +6,12 @@ import io
 
 import pytest
 
-from cognito_user_csv import dialect as csv_dialect
-from cognito_user_csv.dialect import (
-    ConversionResult,
-    UsernameIndex,
-    convert,
-    iter_usernames,
-    read_cognito_rows,
-    validate_file,
-)
-from cognito_user_csv.rules import MFA_ENABLED, USERNAME, PoolSchema
+from cognito_user_csv import writing
+from cognito_user_csv.conversion import ConversionResult, convert, validate_file
+from cognito_user_csv.facts import MFA_ENABLED, USERNAME
+from cognito_user_csv.reading import iter_usernames, read_cognito_rows
+from cognito_user_csv.schema import PoolSchema
+from cognito_user_csv.username_index import UsernameIndex
 
 SMALL = PoolSchema(
     header=("email", "email_verified", "name", MFA_ENABLED, USERNAME),
@@ -124,15 +120,15 @@ def test_standard_attribute_length_limit() -> None:
 
 
 def test_user_and_byte_limits(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(csv_dialect, "MAX_USERS", 2)
+    monkeypatch.setattr(writing, "MAX_USERS", 2)
     text = "cognito:username,email,email_verified\n" + "".join(f"u{i},u{i}@x.org,true\n" for i in range(4))
     result, _ = run(text)
     assert result.problem_count == 1  # reported once, at the first user too many
     assert result.problems[0].line == 4 and "at most 2" in result.problems[0].message
     # Left-out rows are not uploaded, so they do not count.
     assert run(text, keep=lambda name: name in ("u0", "u1"))[0].ok
-    monkeypatch.setattr(csv_dialect, "MAX_USERS", 500_000)
-    monkeypatch.setattr(csv_dialect, "MAX_FILE_BYTES", 150)
+    monkeypatch.setattr(writing, "MAX_USERS", 500_000)
+    monkeypatch.setattr(writing, "MAX_FILE_BYTES", 150)
     result, _ = run(text)
     assert result.problem_count == 1 and "past 150 bytes" in result.problems[0].message
 

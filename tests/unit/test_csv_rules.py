@@ -1,4 +1,4 @@
-"""The pool schema, problems and value checks of csv_rules."""
+"""The pool schema, problems, value checks and column plan of cognito_user_csv."""
 
 from __future__ import annotations
 
@@ -8,24 +8,21 @@ from typing import Any
 
 import pytest
 
-from cognito_user_csv import rules as csv_rules
-from cognito_user_csv.dialect import convert
-from cognito_user_csv.rules import (
-    MFA_ENABLED,
-    STANDARD_ATTRIBUTES,
-    USERNAME,
-    CustomAttribute,
-    PoolSchema,
-    Problem,
-    ValidationError,
+from cognito_user_csv import facts
+from cognito_user_csv.column_plan import plan_columns
+from cognito_user_csv.conversion import convert
+from cognito_user_csv.facts import MFA_ENABLED, STANDARD_ATTRIBUTES, USERNAME
+from cognito_user_csv.problems import Problem, ValidationError
+from cognito_user_csv.schema import CustomAttribute, PoolSchema
+from cognito_user_csv.value_checks import (
     check_birthdate,
     check_email,
     check_epoch_seconds,
     check_phone,
     check_username,
     custom_check,
-    plan_columns,
     unreadable_message,
+    username_is_bad,
 )
 
 POOL: dict[str, Any] = {
@@ -245,13 +242,13 @@ def test_a_pool_attribute_whose_name_the_header_cannot_carry_is_refused() -> Non
     ],
 )
 def test_usernames_outside_cognitos_pattern_are_refused(name: str, why: str) -> None:
-    assert csv_rules.username_is_bad(name)
+    assert username_is_bad(name)
     assert (check_username(name) or "").startswith(why + "; allowed: letters, marks, symbols")
 
 
 @pytest.mark.parametrize("name", ["山田", "josé", "a+b@c.d", "π≈3,14", "👍", "e\u0301"])
 def test_usernames_of_letters_marks_symbols_numbers_punctuation_pass(name: str) -> None:
-    assert not csv_rules.username_is_bad(name)
+    assert not username_is_bad(name)
     assert check_username(name) is None
 
 
@@ -299,9 +296,9 @@ def test_standard_attribute_lengths_of_the_pool_are_checked_before_the_format() 
 
 
 def test_limits_are_cognitos() -> None:
-    assert csv_rules.MAX_ROW_CHARS == 16_000
-    assert csv_rules.MAX_USERS == 500_000
-    assert csv_rules.MAX_FILE_BYTES == 100_000_000
+    assert facts.MAX_ROW_CHARS == 16_000
+    assert facts.MAX_USERS == 500_000
+    assert facts.MAX_FILE_BYTES == 100_000_000
 
 
 def test_control_characters_in_values_are_refused_with_their_code_point() -> None:

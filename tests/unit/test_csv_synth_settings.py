@@ -9,7 +9,7 @@ import pytest
 from aws_cdk import App, Stack
 from aws_cdk import aws_cognito as cognito
 
-from cognito_user_csv.rules import ValidationError
+from cognito_user_csv.problems import ValidationError
 from cognito_user_import.synth_validation import pool_schema, validate_source
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")

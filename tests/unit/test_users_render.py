@@ -9,8 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cognito_user_csv.dialect import convert, read_cognito_rows
-from cognito_user_csv.rules import MFA_ENABLED, USERNAME, PoolSchema
+from cognito_user_csv.conversion import convert
+from cognito_user_csv.facts import MFA_ENABLED, USERNAME
+from cognito_user_csv.reading import read_cognito_rows
+from cognito_user_csv.schema import PoolSchema
 from cognito_user_csv.users import UserRecord, render_users
 
 

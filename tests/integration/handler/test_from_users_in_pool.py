@@ -8,8 +8,8 @@ from handler_world import create_world
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cognito_user_csv.dialect import convert
-from cognito_user_csv.rules import PoolSchema
+from cognito_user_csv.conversion import convert
+from cognito_user_csv.schema import PoolSchema
 from cognito_user_csv.users import UserRecord, render_users
 from cognito_user_import_emulator import Emulator
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from handler_world import create_world
 
-from cognito_user_csv.dialect import convert
-from cognito_user_csv.rules import PoolSchema
+from cognito_user_csv.conversion import convert
+from cognito_user_csv.schema import PoolSchema
 from cognito_user_import_emulator import Emulator
 from cognito_user_import_handler.upload import upload_csv
 
