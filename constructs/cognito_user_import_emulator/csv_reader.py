@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MAX_FILE_BYTES = 100 * 1024 * 1024
-MAX_USERS = 500_000
-MAX_ROW_CHARS = 16_000
+# Cognito's limits and the BOM come from the one copy of the facts; the reading below is the emulator's own.
+from cognito_user_csv.facts import BOM, MAX_FILE_BYTES, MAX_ROW_CHARS, MAX_USERS
 
 
 class CsvFormatError(Exception):
@@ -56,7 +55,7 @@ def split_values(line: str) -> list[str]:
 def read_csv(data: bytes) -> CsvFile:
     if len(data) > MAX_FILE_BYTES:
         raise CsvFormatError(f"The CSV file is larger than {MAX_FILE_BYTES} bytes.")
-    if data.startswith(b"\xef\xbb\xbf"):
+    if data.startswith(BOM):
         raise CsvFormatError(
             "The CSV file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM."
         )

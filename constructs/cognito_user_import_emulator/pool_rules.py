@@ -12,32 +12,19 @@ from typing import Any, Literal
 
 from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool, CognitoIdpUserPoolAttribute, UserStatus
 
-#: GetCSVHeader's standard attributes, in its order (docs/facts.md, "The CSV").
-STANDARD_COLUMNS = (
-    "name",
-    "given_name",
-    "family_name",
-    "middle_name",
-    "nickname",
-    "preferred_username",
-    "profile",
-    "picture",
-    "website",
-    "email",
-    "email_verified",
-    "gender",
-    "birthdate",
-    "zoneinfo",
-    "locale",
-    "phone_number",
-    "phone_number_verified",
-    "address",
-    "updated_at",
+# Cognito's facts (column names and order, limits) come from their one copy; the rules below are the
+# emulator's own, written from docs/facts.md, so it stays an independent oracle for the handler's
+# checks: nothing of cognito_user_csv but its facts is imported here.
+from cognito_user_csv.facts import (
+    BOOLEANS,
+    CUSTOM_PREFIX,
+    MAX_CUSTOM_STRING_CHARS,
+    MAX_USERNAME_CHARS,
+    MFA_ENABLED,
+    PASSWORD_HASH,
+    USERNAME,
+    pool_header,
 )
-MFA_COLUMN = "cognito:mfa_enabled"
-USERNAME_COLUMN = "cognito:username"
-#: Only jobs created with a PasswordHashingAlgorithm accept this column (its hash formats are unconfirmed).
-PASSWORD_HASH_COLUMN = "password_hash"
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 #: E.164: '+', a country code not starting with 0 and a subscriber number: 2 to 15 digits in all.
@@ -64,17 +51,18 @@ SKIPPED = RowVerdict("SKIPPED", "The user already exists.")
 
 def custom_columns(pool: CognitoIdpUserPool) -> list[str]:
     # Developer-only attributes ("dev:custom:...") cannot be written by users, so they are not columns.
-    return [name for name in pool.schema_attributes if name.startswith("custom:")]
+    return [name for name in pool.schema_attributes if name.startswith(CUSTOM_PREFIX)]
 
 
 def csv_header(pool: CognitoIdpUserPool) -> list[str]:
-    return [*STANDARD_COLUMNS, MFA_COLUMN, USERNAME_COLUMN, *custom_columns(pool)]
+    return list(pool_header(custom_columns(pool)))
 
 
 def header_problem(header: list[str], pool: CognitoIdpUserPool, accepts_password_hash: bool) -> str | None:
     """Why the file's header does not fit the pool (every column present, none unknown), or None."""
     expected = csv_header(pool)
-    allowed = set(expected) | ({PASSWORD_HASH_COLUMN} if accepts_password_hash else set())
+    # Only jobs created with a PasswordHashingAlgorithm accept a hash column (its formats are unconfirmed).
+    allowed = set(expected) | ({PASSWORD_HASH} if accepts_password_hash else set())
     missing = [name for name in expected if name not in header]
     unknown = [name for name in header if name not in allowed]
     problems = []
@@ -150,10 +138,10 @@ class PoolNames:
 
 def _username_problem(username: str) -> str | None:
     if not username:
-        return f"{USERNAME_COLUMN} is missing."
-    if len(username) > 128 or not _all_in_categories(username, _USERNAME_CATEGORIES):
+        return f"{USERNAME} is missing."
+    if len(username) > MAX_USERNAME_CHARS or not _all_in_categories(username, _USERNAME_CATEGORIES):
         return (
-            f"{USERNAME_COLUMN} must be 1-128 letters, marks, symbols, numbers or punctuation "
+            f"{USERNAME} must be 1-{MAX_USERNAME_CHARS} letters, marks, symbols, numbers or punctuation "
             "(no spaces, control or format characters)."
         )
     return None
@@ -172,7 +160,7 @@ def import_row(
     """Judge one readable row; on success the user is created in the moto pool (and in ``names``,
     the job's view of who exists; None builds one, which reads every user)."""
     names = names if names is not None else PoolNames(pool)
-    username = values.get(USERNAME_COLUMN, "")
+    username = values.get(USERNAME, "")
     username_problem = _username_problem(username)
     if username_problem:
         return _failed(username_problem)
@@ -187,9 +175,9 @@ def import_row(
     attributes = [
         {"Name": name, "Value": _stored_value(pool, name, value)}
         for name, value in values.items()
-        if value and name not in (USERNAME_COLUMN, MFA_COLUMN, PASSWORD_HASH_COLUMN)
+        if value and name not in (USERNAME, MFA_ENABLED, PASSWORD_HASH)
     ]
-    has_hash = accepts_password_hash and bool(values.get(PASSWORD_HASH_COLUMN))
+    has_hash = accepts_password_hash and bool(values.get(PASSWORD_HASH))
     status = UserStatus.CONFIRMED if has_hash else UserStatus.RESET_REQUIRED
     # Pools that sign in with email or phone number name their users by sub, as Cognito and moto do.
     uses_alias_username = bool(pool.extended_config.get("UsernameAttributes"))
@@ -204,11 +192,11 @@ def _failed(reason: str) -> RowVerdict:
 
 
 def _row_problem(pool: CognitoIdpUserPool, values: dict[str, str]) -> str | None:
-    mfa_problem = _mfa_problem(str(pool.mfa_config or "OFF"), values.get(MFA_COLUMN, ""))
+    mfa_problem = _mfa_problem(str(pool.mfa_config or "OFF"), values.get(MFA_ENABLED, ""))
     if mfa_problem:
         return mfa_problem
     for name, value in values.items():
-        if name in (USERNAME_COLUMN, MFA_COLUMN, PASSWORD_HASH_COLUMN):
+        if name in (USERNAME, MFA_ENABLED, PASSWORD_HASH):
             continue
         problem = _value_problem(pool, name, value)
         if problem:
@@ -228,12 +216,12 @@ def _row_problem(pool: CognitoIdpUserPool, values: dict[str, str]) -> str | None
 
 def _mfa_problem(mfa_config: str, value: str) -> str | None:
     lowered = value.lower()
-    if lowered not in ("true", "false"):
-        return f"{MFA_COLUMN} must be true or false."
+    if lowered not in BOOLEANS:
+        return f"{MFA_ENABLED} must be true or false."
     if mfa_config == "ON" and lowered != "true":
-        return f"{MFA_COLUMN} must be true: the user pool requires MFA."
+        return f"{MFA_ENABLED} must be true: the user pool requires MFA."
     if mfa_config == "OFF" and lowered != "false":
-        return f"{MFA_COLUMN} must be false: MFA is off in the user pool."
+        return f"{MFA_ENABLED} must be false: MFA is off in the user pool."
     return None
 
 
@@ -262,7 +250,7 @@ def _value_problem(pool: CognitoIdpUserPool, name: str, value: str) -> str | Non
     if not value:
         return f"The required attribute {name} is missing." if schema["required"] else None
     data_type = schema["type"]
-    if data_type == "Boolean" and value.lower() not in ("true", "false"):
+    if data_type == "Boolean" and value.lower() not in BOOLEANS:
         return f"{name} must be true or false."
     if data_type == "Number":
         # Not int(value): that would also take "1_000" and digits of other scripts.
@@ -274,7 +262,8 @@ def _value_problem(pool: CognitoIdpUserPool, name: str, value: str) -> str | Non
             return f"{name} is outside its allowed range."
     if data_type == "String":
         low, high = schema["string"].get("MinLength"), schema["string"].get("MaxLength")
-        if (low not in (None, "") and len(value) < int(low)) or len(value) > int(high or 2048):
+        longest = int(high or MAX_CUSTOM_STRING_CHARS)  # a String without MaxLength holds this many
+        if (low not in (None, "") and len(value) < int(low)) or len(value) > longest:
             return f"{name} has a length outside its allowed range."
     if name == "email" and not _EMAIL.fullmatch(value):
         return "email is not a valid email address."

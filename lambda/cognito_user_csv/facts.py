@@ -63,13 +63,13 @@ def pool_header(custom_columns: Iterable[str]) -> tuple[str, ...]:
 VERIFIABLE: tuple[str, ...] = ("email", "phone_number")
 
 #: What a pool may use as UsernameAttributes (email, phone_number) or AliasAttributes (all three)
-#: (docs/facts.md, "Pool settings").
+#: (docs/facts.md, "Pool settings the CSV depends on").
 SIGN_IN_ATTRIBUTES: tuple[str, ...] = ("email", "phone_number", "preferred_username")
 
-#: A pool's MfaConfiguration (docs/facts.md, "The CSV").
+#: A pool's MfaConfiguration (docs/facts.md, "Pool settings the CSV depends on").
 MFA_MODES: tuple[str, ...] = ("OFF", "ON", "OPTIONAL")
 
-#: A schema attribute's AttributeDataType (docs/facts.md, "Pool settings").
+#: A schema attribute's AttributeDataType (docs/facts.md, "Pool settings the CSV depends on").
 DATA_TYPES: tuple[str, ...] = ("String", "Number", "Boolean", "DateTime")
 
 #: How booleans are written in Cognito's form (docs/facts.md, "The CSV": the rules say true/false).
@@ -88,13 +88,13 @@ MAX_FILE_BYTES = 100_000_000
 """Bytes a file: "100 MB" read as 100,000,000 bytes, the smaller of its two readings, so a file that
 passes here passes whichever Cognito means (docs/facts.md, "Limits")."""
 
-# ---- values (docs/facts.md, "Pool settings": the Cognito API reference's types)
+# ---- values (docs/facts.md, "Pool settings the CSV depends on": the API reference's types)
 
 MAX_USERNAME_CHARS = 128
 """UsernameType: 1-128 characters of [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]."""
 MAX_STANDARD_VALUE_CHARS = 2048
-"""The most a standard String attribute holds (its StringAttributeConstraints' default 0-2048)."""
+"""AttributeValueType: the most a standard String attribute holds (its default constraints: 0-2048)."""
 MAX_CUSTOM_STRING_CHARS = 2048
-"""A custom String attribute's MaxLength cannot exceed it; without one it holds this many."""
+"""AttributeValueType: the most a custom String attribute without a MaxLength holds."""
 MAX_CUSTOM_NAME_CHARS = 20
 """CustomAttributeNameType: 1-20 characters of [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]."""
