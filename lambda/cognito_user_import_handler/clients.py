@@ -51,6 +51,11 @@ class AwsClients:
         return client
 
     @cached_property
+    def secrets(self) -> Any:
+        """Secrets Manager: the passwords secret, read only."""
+        return self._client("secretsmanager")
+
+    @cached_property
     def s3(self) -> S3Client:
         client: S3Client = self._client("s3")
         return client

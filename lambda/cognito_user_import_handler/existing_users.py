@@ -88,3 +88,54 @@ class ExistingUsernames:
             if not token:
                 return cls(names, fold)
             request["PaginationToken"] = token
+
+
+class CurrentAttributes:
+    """The attributes existing users hold, for ExistingUsers.UPDATE to compare the file's values with.
+
+    A few users are looked up one by one (ListUsers with a filter); many are read in one listing of
+    the pool, keeping only the users asked about. Never AdminGetUser: it counts as a monthly active user.
+    """
+
+    def __init__(
+        self, cognito: CognitoIdentityProviderClient, user_pool: Mapping[str, Any], wanted: set[str]
+    ) -> None:
+        self._cognito = cognito
+        self._pool = user_pool
+        self._fold = username_folder(user_pool)
+        self._listed: dict[str, dict[str, str]] | None = None
+        estimated_users = int(user_pool.get("EstimatedNumberOfUsers", 0))
+        if len(wanted) > estimated_users // 60 + 1:
+            self._listed = self._list({self._fold(name) for name in wanted})
+
+    def __call__(self, username: str) -> dict[str, str]:
+        if self._listed is not None:
+            return self._listed.get(self._fold(username), {})
+        quoted = username.replace("\\", "\\\\").replace('"', '\\"')
+        for attribute in ["username", *sorted(alias_attributes(self._pool))]:
+            page = self._cognito.list_users(
+                UserPoolId=str(self._pool["Id"]), Filter=f'{attribute} = "{quoted}"', Limit=1
+            )
+            for user in page.get("Users", []):
+                return _attributes(user)
+        return {}
+
+    def _list(self, wanted: set[str]) -> dict[str, dict[str, str]]:
+        aliases = alias_attributes(self._pool)
+        found: dict[str, dict[str, str]] = {}
+        request: dict[str, Any] = {"UserPoolId": self._pool["Id"], "Limit": 60}
+        while True:
+            page = self._cognito.list_users(**request)
+            for user in page.get("Users", []):
+                values = _attributes(user)
+                keys = [user["Username"], *(values[a] for a in aliases if values.get(a))]
+                for key in {self._fold(k) for k in keys} & wanted:
+                    found[key] = values
+            token = page.get("PaginationToken")
+            if not token:
+                return found
+            request["PaginationToken"] = token
+
+
+def _attributes(user: Mapping[str, Any]) -> dict[str, str]:
+    return {str(a["Name"]): str(a.get("Value", "")) for a in user.get("Attributes", [])}

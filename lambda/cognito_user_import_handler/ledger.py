@@ -8,8 +8,11 @@ resource (its logical id), and survives new containers, retries and redeliveries
     <logical id>/digests/<hash>.bin       8-byte digests of a file's rows (what changed since last time)
     <logical id>/jobs/<job id>.names      the usernames a job was given, in upload order (line 2 = first)
     <logical id>/jobs/<job id>.created    the usernames that job created (its SUCCEEDED rows)
+    <logical id>/groups/<hash>.json       each user's groups in that file (removals go by the last one)
+    <logical id>/steps/<request id>.jsonl a request's account steps, removed once the request is answered
 
-Only usernames and digests are stored: never attribute values. The resource's final Delete removes
+Usernames, digests and group names are kept; attribute values only in a request's pending steps
+(ExistingUsers.UPDATE), until it is answered; passwords never. The resource's final Delete removes
 its prefix.
 """
 
@@ -129,6 +132,16 @@ class Ledger:
     @staticmethod
     def digests_name(source_hash: str) -> str:
         return f"digests/{source_hash}.bin"
+
+    @staticmethod
+    def groups_name(source_hash: str) -> str:
+        """Each user's groups in the file with this hash (the next file's removals go by them)."""
+        return f"groups/{source_hash}.json"
+
+    @staticmethod
+    def steps_name(request_id: str) -> str:
+        """A request's account steps (attribute values, groups; never passwords), removed once answered."""
+        return f"steps/{request_id}.jsonl"
 
     @staticmethod
     def job_names_name(job_id: str) -> str:

@@ -13,16 +13,18 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Container, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from cognito_user_csv.account_rows import read_account_rows
 from cognito_user_csv.conversion import convert
 from cognito_user_csv.problems import ValidationError
 from cognito_user_csv.reading import iter_usernames
 from cognito_user_csv.schema import PoolSchema
 
+from .account_plan import AccountPlan, LastApplied, plan_accounts
 from .clients import AwsClients
 from .existing_users import ExistingUsernames, LookedUpUsernames, username_folder
 from .ledger import Ledger
@@ -56,6 +58,8 @@ class Plan:
     pool_name: str
     not_applied: str = ""
     """Users that exist whose new or changed rows were left out, named (see report.name_some)."""
+    accounts: AccountPlan = field(default_factory=AccountPlan)
+    """What the users need after the import: attribute updates, passwords, groups."""
 
     def usernames(self) -> Iterator[str]:
         """The converted file's usernames in upload order (Cognito's line 2 is the first)."""
@@ -108,6 +112,8 @@ class RowFilter:
         self.conflict_count = 0
         self.existing: list[str] = []
         self.existing_count = 0
+        self.existing_names: set[str] = set()
+        """Every row's username that exists (the account steps update, or leave, those users)."""
 
     def __call__(self, username: str, *sign_in_values: str) -> bool:
         """Keep the row? `sign_in_values`: its email or phone number where users sign in with those
@@ -118,6 +124,7 @@ class RowFilter:
         if username in self._existing or any(value in self._existing for value in sign_in_values):
             self.skipped += 1
             self.existing_count += 1
+            self.existing_names.add(username)
             if len(self.existing) < NAMES_IN_REASON:
                 self.existing.append(username)
             if self._owned is not None:
@@ -134,13 +141,14 @@ class RowFilter:
             self.conflicts.append(username)
 
 
-def make_plan(clients: AwsClients, props: ImportProperties, ledger: Ledger, applied_hash: str | None) -> Plan:
-    """Validate and convert the file; `applied_hash` names the last applied file's digests, if any."""
+def make_plan(clients: AwsClients, props: ImportProperties, ledger: Ledger, applied: LastApplied) -> Plan:
+    """Validate and convert the file, and work out the account steps; `applied` names the last
+    applied file (its digests and groups) and passwords, if any."""
     cognito = clients.cognito
     pool = cognito.describe_user_pool(UserPoolId=props.user_pool_id)["UserPool"]
     header = cognito.get_csv_header(UserPoolId=props.user_pool_id)["CSVHeader"]
     schema = PoolSchema.from_describe_user_pool(pool, header)
-    unchanged, changed = _unchanged_rows(clients, props, ledger, applied_hash)
+    unchanged, changed = _unchanged_rows(clients, props, ledger, applied.source_hash)
     existing = _existing_names(clients, pool, changed)
     fold = username_folder(pool)
     owned = None
@@ -148,9 +156,13 @@ def make_plan(clients: AwsClients, props: ImportProperties, ledger: Ledger, appl
         owned = {fold(name) for name in ledger.owned_usernames()}
     keep = RowFilter(unchanged, existing, owned, fold)
     path, rows = _convert(clients, props, schema, keep)
-    plan = Plan(path, rows, keep.skipped, str(pool["Name"]), name_some(keep.existing, keep.existing_count))
+    not_applied = (
+        "" if props.existing_users is ExistingUsers.UPDATE else name_some(keep.existing, keep.existing_count)
+    )
+    plan = Plan(path, rows, keep.skipped, str(pool["Name"]), not_applied)
     try:
         _refuse_conflicts(props, keep)
+        plan.accounts = _plan_accounts(clients, props, ledger, pool, keep, unchanged, applied)
     except ImportFailed:
         plan.discard()
         raise
@@ -162,6 +174,35 @@ def make_plan(clients: AwsClients, props: ImportProperties, ledger: Ledger, appl
     if keep.existing_count:
         logger.info("Not applied (the users exist): %s", plan.not_applied)
     return plan
+
+
+def _plan_accounts(
+    clients: AwsClients,
+    props: ImportProperties,
+    ledger: Ledger,
+    pool: Mapping[str, Any],
+    keep: RowFilter,
+    unchanged: set[str],
+    applied: LastApplied,
+) -> AccountPlan:
+    """A third read of the file, for the account steps, skipped when nothing can come of it."""
+    previous = ledger.read_json(Ledger.groups_name(applied.source_hash))[0] if applied.source_hash else None
+    rows_matter = bool(props.passwords_secret_arn or previous) or props.existing_users is ExistingUsers.UPDATE
+    with open_source(clients, props) as body:
+        rows = list(read_account_rows(body, only_with_groups=not rows_matter))
+    if not rows:
+        return AccountPlan()
+    return plan_accounts(
+        clients,
+        props,
+        ledger,
+        pool,
+        rows,
+        unchanged=unchanged,
+        existing=keep.existing_names,
+        applied=applied,
+        previous_groups={name: tuple(groups) for name, groups in (previous or {}).items()},
+    )
 
 
 def _unchanged_rows(

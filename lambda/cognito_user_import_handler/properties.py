@@ -20,6 +20,8 @@ class ExistingUsers(enum.StrEnum):
     """Leave them out of the job and report them as skipped."""
     FAIL = "FAIL"
     """Fail the deployment, naming them, before any job is created."""
+    UPDATE = "UPDATE"
+    """Leave them out of the job, then give them the file's attribute values where they differ."""
 
 
 class PropertyError(ValueError):
@@ -51,6 +53,8 @@ class ImportProperties:
     """The share (0 < share <= 1) of each Cognito request-rate quota this resource may use."""
     ledger_bucket: str | None = None
     """The stack's import ledger bucket (what each resource applied and imported); None: no ledger."""
+    passwords_secret_arn: str | None = None
+    """A Secrets Manager secret of {"username": "password"}: those users get them as permanent."""
 
     @classmethod
     def from_event(cls, properties: Mapping[str, Any]) -> ImportProperties:
@@ -93,15 +97,6 @@ class ImportProperties:
                 raise PropertyError(f"property {name} must be a number with 0 < share <= 1, got {raw!r}")
             return value
 
-        existing = str(properties.get("ExistingUsers", ExistingUsers.SKIP.value))
-        try:
-            existing_users = ExistingUsers(existing)
-        except ValueError:
-            allowed = ", ".join(e.value for e in ExistingUsers)
-            raise PropertyError(
-                f"property ExistingUsers must be one of {allowed}, got {existing!r}"
-            ) from None
-
         return cls(
             user_pool_id=text("UserPoolId"),
             logs_role_arn=text("LogsRoleArn"),
@@ -113,13 +108,14 @@ class ImportProperties:
             ),
             job_name=text("JobName"),
             timeout_seconds=integer("TimeoutSeconds", 3600),
-            existing_users=existing_users,
+            existing_users=_existing_users(properties),
             max_failed_users=integer("MaxFailedUsers", 0),
             remove_users_on_delete=boolean("RemoveUsersOnDelete"),
             password_hashing_algorithm=optional("PasswordHashingAlgorithm"),
             source_version=optional("SourceVersion"),
             quota_share=share("QuotaShare", 0.5),
             ledger_bucket=optional("LedgerBucket"),
+            passwords_secret_arn=optional("PasswordsSecretArn"),
         )
 
     def to_properties(self) -> dict[str, str]:
@@ -140,6 +136,7 @@ class ImportProperties:
             "source_version": "SourceVersion",
             "quota_share": "QuotaShare",
             "ledger_bucket": "LedgerBucket",
+            "passwords_secret_arn": "PasswordsSecretArn",
         }
         out: dict[str, str] = {}
         for field in fields(self):
@@ -148,3 +145,12 @@ class ImportProperties:
                 continue
             out[names[field.name]] = str(value).lower() if isinstance(value, bool) else str(value)
         return out
+
+
+def _existing_users(properties: Mapping[str, Any]) -> ExistingUsers:
+    existing = str(properties.get("ExistingUsers", ExistingUsers.SKIP.value))
+    try:
+        return ExistingUsers(existing)
+    except ValueError:
+        allowed = ", ".join(e.value for e in ExistingUsers)
+        raise PropertyError(f"property ExistingUsers must be one of {allowed}, got {existing!r}") from None

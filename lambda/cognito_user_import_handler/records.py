@@ -56,6 +56,14 @@ class RequestRecord:
     not_applied: str = ""
     pool_name: str = ""
     answer: dict[str, Any] | None = None
+    steps: int = 0
+    """How many account steps follow the import (in the ledger's steps/<request id>.jsonl)."""
+    passwords_version: str = ""
+    """The passwords secret's version the steps apply."""
+    imported: dict[str, Any] | None = None
+    """Once the import part is over: its physical id and figures; the account steps come next."""
+    progress: dict[str, Any] | None = None
+    """The account steps' progress (account_steps.StepProgress)."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -73,6 +81,8 @@ class Applied:
     properties: dict[str, str]
     physical_id: str
     data: dict[str, str]
+    passwords_version: str = ""
+    """The passwords secret's version this request applied."""
 
     @property
     def props(self) -> ImportProperties:

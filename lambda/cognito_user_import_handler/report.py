@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 FAILING_ROWS_IN_REASON = 10
+ACCOUNT_FIGURES = ("UpdatedUsers", "PasswordsSet", "GroupMemberships")
+"""What the account steps after the import report: users updated, passwords set, memberships changed."""
 NOTHING_TO_IMPORT = "NothingToImport"
 """Status reported when every user already exists: no job was created."""
 
@@ -72,6 +74,8 @@ class Figures:
             "FailedUsers": str(self.failed),
             "CompletionMessage": self.completion_message,
             "NotApplied": self.not_applied,
+            # The account steps' figures: none yet (service.py adds them once the steps are done).
+            **dict.fromkeys(ACCOUNT_FIGURES, "0"),
         }
 
     def summary(self) -> str:
@@ -136,3 +140,16 @@ def name_some(names: Sequence[str], total: int, limit: int = 10) -> str:
 def plural(count: int, word: str) -> str:
     """'1 user', '2 users'."""
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def accounts_failure_reason(data: Mapping[str, str], failures: Sequence[str], count: int, total: int) -> str:
+    """The import went through, but some account steps failed: name the users, line by line."""
+    job = data.get("JobId") or "no job"
+    shown = "; ".join(failures[:FAILING_ROWS_IN_REASON])
+    more = count - min(len(failures), FAILING_ROWS_IN_REASON)
+    tail = f"; and {more} more (see the handler's log)" if more > 0 else ""
+    return (
+        f"The import ({job}: imported {data.get('ImportedUsers', '0')}, skipped"
+        f" {data.get('SkippedUsers', '0')}) went through, but {plural(count, 'account step')} of {total}"
+        f" failed: {shown}{tail}"
+    )

@@ -30,7 +30,7 @@ from crhelper import CfnResource
 
 from .properties import POLL_RULE_PREFIX_VARIABLE
 from .records import FAILED, SUCCESS, Answer, HandOver, Result
-from .report import ImportFailed
+from .report import ACCOUNT_FIGURES, ImportFailed
 
 logger = logging.getLogger(__name__)
 
@@ -160,6 +160,10 @@ class ImportResource(CfnResource):
             return
         self.Status, self.Reason = result.status, result.reason
         self.Data = dict(result.data)
+        if result.status == SUCCESS:
+            # Answers stored before these figures existed must still carry every attribute (GetAtt).
+            for name in ACCOUNT_FIGURES:
+                self.Data.setdefault(name, "0")
         # An empty id keeps the request's own (crhelper falls back to the event's PhysicalResourceId);
         # a Create has none, and crhelper's fallback is random: make it the same for every delivery.
         physical_id = result.physical_id

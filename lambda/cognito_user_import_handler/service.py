@@ -19,14 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from .account_plan import LastApplied
+from .account_steps import StepProgress, StepRunner
+from .accounts import PASSWORD, Step
 from .clients import AwsClients
 from .job_rows import read_job_rows
 from .jobs import DeadlineReached, ImportJobs, JobNotStartable
 from .ledger import ConflictError, Ledger
+from .passwords import read_passwords
 from .planning import Plan, make_plan
-from .properties import ImportProperties
+from .properties import ExistingUsers, ImportProperties
 from .records import FAILED, SUCCESS, Answer, Applied, HandOver, RequestRecord, ResourceState, Result
-from .report import Figures, ImportFailed, failure_reason
+from .report import Figures, ImportFailed, accounts_failure_reason, failure_reason
 from .upload import upload_csv
 
 if TYPE_CHECKING:
@@ -116,13 +120,21 @@ class ImportService:
             # Not stored (the reason may quote values): the same file fails the same way every time.
             return Answer(FAILED, self._failed_physical_id(req, None), reason=str(error))
         try:
-            if plan.path is None:
+            if plan.path is None and not plan.accounts.steps:
                 return self._settle(req, ledger, self._nothing_to_import(req, ledger, state, plan))
             record = self._new_record(req, plan)
+            if plan.accounts.steps:
+                ledger.write_lines(
+                    Ledger.steps_name(req.request_id), (s.to_line() for s in plan.accounts.steps)
+                )
+            if plan.path is None:
+                record.imported = self._nothing_imported(req, state, plan)
             try:
                 etag = ledger.write_json(Ledger.request_name(req.request_id), record.to_json(), only_new=True)
             except ConflictError:
                 return self.create_or_update(req)  # another delivery got there first: follow it
+            if plan.path is None:
+                return self._accounts(req, ledger)
             return self._drive(req, ledger, record, etag, plan)
         finally:
             plan.discard()
@@ -138,9 +150,11 @@ class ImportService:
 
     def _plan(self, req: Request, ledger: Ledger, state: ResourceState) -> Plan:
         current = state.current
-        same_pool = current is not None and current.props.user_pool_id == req.props.user_pool_id
-        applied_hash = current.properties.get("SourceHash") if current is not None and same_pool else None
-        return make_plan(self._clients, req.props, ledger, applied_hash)
+        applied_hash = None
+        if current is not None and _rows_carry_over(current.props, req.props):
+            applied_hash = current.properties.get("SourceHash")
+        version = current.passwords_version if current is not None else ""
+        return make_plan(self._clients, req.props, ledger, LastApplied(applied_hash, version))
 
     def _new_record(self, req: Request, plan: Plan) -> RequestRecord:
         now = self._now()
@@ -154,6 +168,8 @@ class ImportService:
             skipped_before_job=plan.skipped,
             not_applied=plan.not_applied,
             pool_name=plan.pool_name,
+            steps=len(plan.accounts.steps),
+            passwords_version=plan.accounts.passwords_version,
         )
 
     # Answers that need no job -----------------------------------------------------------------------
@@ -190,15 +206,21 @@ class ImportService:
         return Answer(SUCCESS, physical_id, figures.as_data())
 
     def _nothing_to_import(self, req: Request, ledger: Ledger, state: ResourceState, plan: Plan) -> Answer:
+        imported = self._nothing_imported(req, state, plan)
+        physical_id, data = imported["physical_id"], imported["data"]
+        applied = Applied(req.request_id, req.props.to_properties(), physical_id, data)
+        save_state(ledger, state.after(applied))
+        return Answer(SUCCESS, physical_id, data)
+
+    def _nothing_imported(self, req: Request, state: ResourceState, plan: Plan) -> dict[str, Any]:
+        """The import part's outcome when no job is needed: the physical id and figures."""
         last_job = state.current.data.get("JobId", "") if state.current else ""
         figures = Figures.nothing_to_import(
             plan.skipped, rows=plan.rows, last_job_id=last_job, not_applied=plan.not_applied
         )
         physical_id = req.physical_id if req.request_type == "Update" and req.physical_id else ""
         physical_id = physical_id or f"no-job:{req.props.user_pool_id}:{req.props.job_name}"
-        applied = Applied(req.request_id, req.props.to_properties(), physical_id, figures.as_data())
-        save_state(ledger, state.after(applied))
-        return Answer(SUCCESS, physical_id, figures.as_data())
+        return {"physical_id": physical_id, "data": figures.as_data()}
 
     def _settle(self, req: Request, ledger: Ledger, answer: Answer) -> Answer:
         """Store an answer reached without a job, unless another delivery stored one first."""
@@ -302,6 +324,8 @@ class ImportService:
         while True:
             if record.answer is not None:
                 return Answer.from_json(record.answer)
+            if record.imported is not None:
+                return self._accounts(req, ledger)
             job_id = record.job_id
             if job_id is None:
                 found = jobs.find_by_name(record.job_name, not_before=record.created_at - 60.0)
@@ -334,11 +358,12 @@ class ImportService:
         if job is None:
             logger.info("Import job %s is still running; scheduled polling takes over", job_id)
             return HandOver(job_id, {"JobId": job_id})
-        return self._store(req, ledger, self._conclude(req, ledger, record, job))
+        result = self._conclude(req, ledger, record, job)
+        return self._store(req, ledger, result) if isinstance(result, Answer) else result
 
     def _conclude(
         self, req: Request, ledger: Ledger, record: RequestRecord, job: UserImportJobTypeTypeDef
-    ) -> Answer:
+    ) -> Result:
         figures = Figures.from_job(
             job, skipped_before_job=record.skipped_before_job, not_applied=record.not_applied
         )
@@ -347,6 +372,8 @@ class ImportService:
         ledger.write_lines(Ledger.job_created_name(figures.job_id), rows.created)
         if figures.status == "Succeeded" and figures.failed <= req.props.max_failed_users:
             logger.info("Import job %s succeeded: %s", figures.job_id, figures.summary())
+            if record.steps:
+                return self._accounts(req, ledger, {"physical_id": figures.job_id, "data": figures.as_data()})
             state = ResourceState.from_json(ledger.read_json(STATE)[0])
             applied = Applied(req.request_id, req.props.to_properties(), figures.job_id, figures.as_data())
             save_state(ledger, state.after(applied))
@@ -394,6 +421,103 @@ class ImportService:
                 ledger.write_json(name, found, etag=etag)
                 return answer
 
+    # After the import: the account steps ------------------------------------------------------------
+
+    def _accounts(self, req: Request, ledger: Ledger, imported: dict[str, Any] | None = None) -> Result:
+        """Apply the request's account steps once its import part is over (`imported`: its outcome).
+
+        One delivery applies them at a time (the claim); another waits, or takes over once it lapses.
+        """
+        record, etag = _read_record(ledger, req)
+        while True:
+            if record.answer is not None:
+                return Answer.from_json(record.answer)
+            theirs = record.imported is not None and record.owner != req.owner
+            if theirs and record.claim_until > self._now():
+                physical_id = str(record.imported["physical_id"]) if record.imported else ""
+                if not req.keep_waiting():
+                    return HandOver(physical_id, {"JobId": record.job_id or ""})
+                self._sleep(self._poll_seconds)
+                record, etag = _read_record(ledger, req)
+                continue
+            record.imported = record.imported or imported
+            record.owner = req.owner
+            try:
+                etag = self._renew(ledger, record, str(etag), force=True)
+            except ConflictError:
+                record, etag = _read_record(ledger, req)
+                continue
+            return self._apply_steps(req, ledger, record, etag)
+
+    def _apply_steps(self, req: Request, ledger: Ledger, record: RequestRecord, etag: str) -> Result:
+        steps = [Step.from_line(line) for line in ledger.read_lines(Ledger.steps_name(req.request_id)) or []]
+        progress = StepProgress(**record.progress) if record.progress else StepProgress()
+        latest = [etag]
+
+        def save(now: StepProgress) -> None:
+            record.progress = asdict(now)
+            latest[0] = self._renew(ledger, record, latest[0], force=True)
+
+        try:
+            runner = StepRunner(
+                self._clients.cognito, req.props.user_pool_id, self._passwords(req, record, steps)
+            )
+            done = runner.run(
+                steps,
+                progress,
+                keep_going=lambda: req.keep_waiting() and self._now() < record.deadline,
+                save=save,
+                now=self._now,
+            )
+        except ConflictError:
+            logger.info("Another delivery of this request took the account steps over: following it")
+            return self._follow(req, ledger, *_read_record(ledger, req))
+        except (ImportFailed, ClientError, BotoCoreError) as error:
+            return self._fail(req, ledger, record, f"applying the account steps: {error}")
+        if done:
+            return self._finish_accounts(req, ledger, record, progress, len(steps))
+        if self._now() >= record.deadline:
+            reason = (
+                f"the resource's timeout ended with {progress.done} of {len(steps)} account steps applied"
+            )
+            return self._fail(req, ledger, record, reason)
+        record.claim_until = self._now()  # released: the next poll goes on at once
+        ledger.write_json(Ledger.request_name(record.request_id), record.to_json(), etag=latest[0])
+        physical_id = str(record.imported["physical_id"]) if record.imported else ""
+        logger.info("Applied %s of %s account steps; scheduled polling goes on", progress.done, len(steps))
+        return HandOver(physical_id, {"JobId": record.job_id or ""})
+
+    def _passwords(self, req: Request, record: RequestRecord, steps: list[Step]) -> dict[str, str]:
+        """The secret's passwords (the version planned), read only when a step sets one."""
+        arn = req.props.passwords_secret_arn
+        if not arn or not any(step.op == PASSWORD for step in steps):
+            return {}
+        return dict(read_passwords(self._clients.secrets, arn, record.passwords_version or None).by_username)
+
+    def _finish_accounts(
+        self, req: Request, ledger: Ledger, record: RequestRecord, progress: StepProgress, total: int
+    ) -> Answer:
+        imported = record.imported or {}
+        physical_id = str(imported.get("physical_id", ""))
+        data = {**imported.get("data", {}), **progress.as_data()}
+        logger.info("Account steps done: %s", progress.as_data())
+        if progress.failure_count:
+            for failure in progress.failures:
+                logger.error("Failed account step: %s", failure)
+            reason = accounts_failure_reason(data, progress.failures, progress.failure_count, total)
+            job_id = physical_id if is_job_id(physical_id) else None
+            answer = Answer(FAILED, self._failed_physical_id(req, job_id), data, reason)
+        else:
+            state = ResourceState.from_json(ledger.read_json(STATE)[0])
+            applied = Applied(
+                req.request_id, req.props.to_properties(), physical_id, data, record.passwords_version
+            )
+            save_state(ledger, state.after(applied))
+            answer = Answer(SUCCESS, physical_id, data)
+        answer = self._store(req, ledger, answer)
+        ledger.delete([Ledger.steps_name(req.request_id)])
+        return answer
+
     # Delete ----------------------------------------------------------------------------------------
 
     def delete(self, req: Request) -> Answer:
@@ -429,10 +553,10 @@ def save_state(ledger: Ledger, state: ResourceState) -> None:
     """Write what is applied now, and drop the row digests of files neither state refers to (about
     8 bytes a row each: a seed deployed many times would keep them all otherwise)."""
     ledger.write_json(STATE, state.to_json())
-    kept = {
-        Ledger.digests_name(a.properties.get("SourceHash", "")) for a in (state.current, state.previous) if a
-    }
-    ledger.delete([name for name in ledger.names("digests/") if name not in kept])
+    hashes = {a.properties.get("SourceHash", "") for a in (state.current, state.previous) if a}
+    kept = {Ledger.digests_name(h) for h in hashes} | {Ledger.groups_name(h) for h in hashes}
+    stale = [name for under in ("digests/", "groups/") for name in ledger.names(under) if name not in kept]
+    ledger.delete(stale)
 
 
 def remove_users(cognito: Any, user_pool_id: str, usernames: set[str]) -> int:
@@ -460,5 +584,21 @@ def _read_record(ledger: Ledger, req: Request) -> tuple[RequestRecord, str | Non
 
 
 def _same_source(a: ImportProperties, b: ImportProperties) -> bool:
+    """Nothing to apply: same users, same pool, and nothing that changes what applies to them. With
+    a passwords secret there may be a new version of it: never the same without reading it."""
     keys = ("user_pool_id", "source_bucket", "source_key", "source_version", "source_hash")
-    return all(getattr(a, key) == getattr(b, key) for key in keys)
+    same = all(getattr(a, key) == getattr(b, key) for key in keys)
+    return same and not b.passwords_secret_arn and _rows_carry_over(a, b)
+
+
+def _rows_carry_over(applied: ImportProperties, new: ImportProperties) -> bool:
+    """Rows unchanged since the applied file need nothing, unless the change asks more of them: a new
+    pool, a switch to ExistingUsers.UPDATE, another passwords secret."""
+    switched_to_update = (
+        new.existing_users is ExistingUsers.UPDATE and applied.existing_users is not ExistingUsers.UPDATE
+    )
+    return (
+        applied.user_pool_id == new.user_pool_id
+        and not switched_to_update
+        and applied.passwords_secret_arn == new.passwords_secret_arn
+    )

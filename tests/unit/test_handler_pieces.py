@@ -39,7 +39,10 @@ def test_properties_parse_cloudformation_strings_with_defaults() -> None:
     [
         ({"UserPoolId": ""}, "property UserPoolId is required"),
         ({"TimeoutSeconds": "ten"}, "property TimeoutSeconds must be a whole number, got 'ten'"),
-        ({"ExistingUsers": "IGNORE"}, "property ExistingUsers must be one of SKIP, FAIL, got 'IGNORE'"),
+        (
+            {"ExistingUsers": "IGNORE"},
+            "property ExistingUsers must be one of SKIP, FAIL, UPDATE, got 'IGNORE'",
+        ),
         ({"RemoveUsersOnDelete": "yes"}, "property RemoveUsersOnDelete must be 'true' or 'false', got 'yes'"),
     ],
 )

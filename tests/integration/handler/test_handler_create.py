@@ -39,6 +39,9 @@ def test_create_imports_users_and_reports_the_figures(deployment: Deployment) ->
         "FailedUsers": "0",
         "CompletionMessage": "Import Job Completed Successfully.",
         "NotApplied": "",
+        "UpdatedUsers": "0",
+        "PasswordsSet": "0",
+        "GroupMemberships": "0",
     }
     users = deployment.users()
     assert set(users) == {"ana.souza", "bjorn.l", "chen.wei"}
@@ -127,6 +130,9 @@ def test_a_job_longer_than_one_invocation_finishes_through_scheduled_polls(
         "FailedUsers",
         "CompletionMessage",
         "NotApplied",
+        "UpdatedUsers",
+        "PasswordsSet",
+        "GroupMemberships",
     }
     assert deployment.invocations >= 2
     assert deployment.scheduled_inputs() == []

@@ -1,0 +1,112 @@
+"""After the job: what each account still needs so the pool matches the file for the users it manages.
+
+Three kinds of step, worked out before any job (so a file that cannot be applied fails first):
+attribute updates of users that exist (ExistingUsers.UPDATE, only the values that differ), permanent
+passwords from the secret, and group memberships (added when listed, removed only when the group was
+listed for that user in the previous file). Rows unchanged since the applied file need nothing, unless
+the secret holds a new version of the passwords.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cognito_user_csv.account_rows import AccountRow
+
+ATTRIBUTES = "attributes"
+PASSWORD = "password"
+ADD = "add"
+REMOVE = "remove"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One call to make for one user. Holds no password: that is read from the secret when applied."""
+
+    op: str
+    username: str
+    line: int
+    group: str = ""
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+    def to_line(self) -> str:
+        value: dict[str, Any] = {"op": self.op, "user": self.username, "line": self.line}
+        if self.group:
+            value["group"] = self.group
+        if self.attributes:
+            value["attributes"] = dict(self.attributes)
+        return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def from_line(cls, line: str) -> Step:
+        value = json.loads(line)
+        return cls(
+            value["op"], value["user"], int(value["line"]), value.get("group", ""), value.get(ATTRIBUTES, {})
+        )
+
+
+@dataclass(frozen=True)
+class AccountInputs:
+    """What the steps are worked out from, besides the rows."""
+
+    changed: Container[str]
+    """Usernames of rows new or changed since the applied file."""
+    existing: Container[str]
+    """Usernames (of changed rows) that already exist in the pool."""
+    update_existing: bool
+    """ExistingUsers.UPDATE: existing users get the file's changed attribute values."""
+    current_attributes: Callable[[str], Mapping[str, str]]
+    """An existing user's attributes as the pool holds them (asked only with update_existing)."""
+    previous_groups: Mapping[str, tuple[str, ...]]
+    """The groups each user had in the applied file."""
+    passwords: Container[str] = ()
+    """Usernames the secret lists."""
+    new_passwords: bool = False
+    """The secret's version differs from the one last applied: every listed user gets it again."""
+
+
+def plan_steps(rows: Iterable[AccountRow], inputs: AccountInputs) -> Iterator[Step]:
+    """The steps of every row, in file order; per user: attributes, then password, then groups."""
+    for row in rows:
+        changed = row.username in inputs.changed
+        if changed and inputs.update_existing and row.username in inputs.existing:
+            differing = _differing(row.attributes, inputs.current_attributes(row.username))
+            if differing:
+                yield Step(ATTRIBUTES, row.username, row.line, attributes=differing)
+        if row.username in inputs.passwords and (changed or inputs.new_passwords):
+            yield Step(PASSWORD, row.username, row.line)
+        if changed:
+            yield from _group_steps(row, inputs.previous_groups.get(row.username, ()))
+
+
+def _differing(wanted: Mapping[str, str], current: Mapping[str, str]) -> dict[str, str]:
+    """The file's values the pool does not hold yet. Empty values never reach here: they leave alone."""
+    return {name: value for name, value in wanted.items() if current.get(name) != value}
+
+
+def _group_steps(row: AccountRow, previous: tuple[str, ...]) -> Iterator[Step]:
+    for group in row.groups:
+        if group not in previous:
+            yield Step(ADD, row.username, row.line, group=group)
+    for group in previous:
+        if group not in row.groups:
+            yield Step(REMOVE, row.username, row.line, group=group)
+
+
+def groups_by_user(rows: Iterable[AccountRow]) -> dict[str, list[str]]:
+    """The file's memberships, kept in the ledger: the next file's removals are worked out from them."""
+    return {row.username: list(row.groups) for row in rows if row.groups}
+
+
+def lines_by_group(rows: Iterable[AccountRow], limit: int = 3) -> dict[str, list[int]]:
+    """The first lines that name each group (for a reason that says where a missing group is used)."""
+    found: dict[str, list[int]] = {}
+    for row in rows:
+        for group in row.groups:
+            lines = found.setdefault(group, [])
+            if len(lines) < limit:
+                lines.append(row.line)
+    return found
