@@ -73,9 +73,7 @@ def deploy_local(
                     _show_users(session, stack.name, show_users, reporter)
         return True
 
-    # Before any stack changed, or during a rollback: what is left is in the stack's state.
-    interrupted = "deploy-local CANCELLED (Ctrl-C); if a stack was left part-made, destroy-local removes it"
-    return run_command("deploy-local", deploy, reporter, interrupted=interrupted)
+    return run_deploy_local(deploy, reporter)
 
 
 def destroy_local(
@@ -121,15 +119,28 @@ def destroy_local(
                 StackDestroyer(session, name, reporter).destroy()
         return True
 
+    return run_destroy_local(destroy, reporter)
+
+
+def run_deploy_local(work: Callable[[], bool], reporter: Reporter) -> int:
+    """deploy-local's work run, and its exit code (see run_command)."""
+    # Before any stack changed, or during a rollback: what is left is in the stack's state.
+    interrupted = "deploy-local CANCELLED (Ctrl-C); if a stack was left part-made, destroy-local removes it"
+    return run_command("deploy-local", work, reporter, interrupted=interrupted)
+
+
+def run_destroy_local(work: Callable[[], bool], reporter: Reporter) -> int:
+    """destroy-local's work run, and its exit code (see run_command)."""
     interrupted = "destroy-local CANCELLED (Ctrl-C): run it again to delete what is left"
-    return run_command("destroy-local", destroy, reporter, interrupted=interrupted)
+    return run_command("destroy-local", work, reporter, interrupted=interrupted)
 
 
 def run_command(command: str, work: Callable[[], bool], reporter: Reporter, *, interrupted: str) -> int:
     """Run a command's work and answer its exit code, saying how it ended.
 
     work answers False when it ended early with nothing done (a person declined): exit code 0, and
-    nothing more is said. interrupted: what a Ctrl-C that no rollback answered leaves a person to know.
+    nothing more is said. interrupted: what a Ctrl-C that no rollback answered (one before any stack
+    changed, or a second one during a rollback) leaves a person to know.
     """
     started = time.monotonic()
     try:

@@ -47,6 +47,7 @@ class StackDeployer:
             deployed=deployed,
             resources=dict(deployed.resources) if deployed else {},
         )
+        # One dict: what the journal records is what Ref reads and where functions are found.
         self.resources = self.journal.resources
         self.operations = StackOperations(
             session, stack.name, self.journal.stack_id, self.resources, reporter
@@ -54,6 +55,7 @@ class StackDeployer:
         self.rollback = Rollback(self.journal, self.operations, reporter)
 
     def deploy(self) -> None:
+        """Create or update the stack; raises DeployError (or DeployCancelled) once it is rolled back."""
         started = time.monotonic()
         deployed = self.journal.deployed
         if deployed is not None and deployed.status != COMPLETE:
@@ -80,27 +82,26 @@ class StackDeployer:
                 self._deploy_resource(logical_id, resolver)
 
         self.rollback.run_steps(deploy_each_resource, updating=updating)
-        deploying = set(order)
-        removed = [
-            logical_id
-            for logical_id in (deployed.resources if deployed else {})
-            if logical_id not in deploying
-        ]
-        self._clean_up([change for change in self.journal.changes if change.replaced], removed)
-        state = StackState(
-            stack_name=self.name,
-            stack_id=self.journal.stack_id,
-            template=self.template,
-            resources={logical_id: self.resources[logical_id] for logical_id in order},
-            outputs=self._outputs(resolver, context.conditions),
-            assets=self.journal.all_assets(),
-        )
-        self.session.store.save(state)
+        removed = self._clean_up(order)
+        state = self._save(order, self._outputs(resolver, context.conditions))
         status = "UPDATE_COMPLETE" if updating else "CREATE_COMPLETE"
         if updating and not self.journal.changes and not removed:
             status = "no changes"
         self.reporter.progress(f"Stack {self.name}: {status} in {time.monotonic() - started:.1f} s")
         self._report(state)
+
+    def _save(self, order: list[str], outputs: dict[str, str]) -> StackState:
+        """The deployment complete: the resources of the template as deployed, in deployment order."""
+        state = StackState(
+            stack_name=self.name,
+            stack_id=self.journal.stack_id,
+            template=self.template,
+            resources={logical_id: self.resources[logical_id] for logical_id in order},
+            outputs=outputs,
+            assets=self.journal.all_assets(),
+        )
+        self.session.store.save(state)
+        return state
 
     def _report(self, state: StackState) -> None:
         """The deployed stack: its resource table, then its outputs."""
@@ -271,16 +272,20 @@ class StackDeployer:
             response.physical_id or (previous.physical_id if previous else logical_id), response.data
         )
 
-    def _clean_up(self, replaced: list[Change], removed: list[str]) -> None:
-        """After a successful update: delete what was replaced, then what left the template."""
+    def _clean_up(self, deployed_now: list[str]) -> list[str]:
+        """After a successful update: delete what was replaced, then what left the template (answered)."""
         failures: list[str] = []
-        for change in replaced:
+        for change in self.journal.changes:
+            if not change.replaced:
+                continue
             assert change.previous is not None
             try:
                 self.operations.delete_resource(change.logical_id, change.previous)
             except DeployError as error:
                 failures.append(str(error))
         old = self.journal.deployed.resources if self.journal.deployed else {}
+        kept = set(deployed_now)
+        removed = [logical_id for logical_id in old if logical_id not in kept]
         for logical_id in deletion_order({key: old[key] for key in removed}):
             try:
                 self.operations.delete_resource(logical_id, old[logical_id])
@@ -290,6 +295,7 @@ class StackDeployer:
         for failure in failures:
             # CloudFormation reports clean-up failures but keeps the update.
             self.reporter.problem(f"  clean-up: {failure}")
+        return removed
 
     def _outputs(self, resolver: Resolver, conditions: dict[str, bool]) -> dict[str, str]:
         outputs: dict[str, str] = {}
