@@ -11,7 +11,9 @@ from aws_cdk import CustomResource, Duration, Token
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_secretsmanager as secretsmanager
 
+from cognito_user_csv.account_rows import has_groups_column
 from cognito_user_csv.facts import PASSWORD_HASHING_ALGORITHMS
 from cognito_user_import import prop_checks as checks
 from cognito_user_import.handler_function import UserImportHandler
@@ -43,6 +45,12 @@ POOL_ACTIONS = (
     "cognito-idp:StopUserImportJob",
     "cognito-idp:DescribeUserPool",
     "cognito-idp:ListUsers",
+)
+#: The groups column's memberships: the pool's groups, and adding or removing their members.
+GROUP_ACTIONS = (
+    "cognito-idp:ListGroups",
+    "cognito-idp:AdminAddUserToGroup",
+    "cognito-idp:AdminRemoveUserFromGroup",
 )
 #: Reading an import job's log stream, to name the rows that failed.
 JOB_LOG_ACTIONS = ("logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents")
@@ -155,7 +163,7 @@ class _Settings:
     quota_share: Any
 
 
-def _check_resources(user_pool: object, source: object, logs_role: object) -> None:
+def _check_resources(user_pool: object, source: object, logs_role: object, passwords: object) -> None:
     checks.require_interface(
         OWNER,
         "user_pool",
@@ -177,6 +185,14 @@ def _check_resources(user_pool: object, source: object, logs_role: object) -> No
             logs_role,
             iam.IRole,
             "an iam.IRole or None (an iam.Role, or iam.Role.from_role_arn(scope, id, role_arn))",
+        )
+    if passwords is not None:
+        checks.require_interface(
+            OWNER,
+            "passwords",
+            passwords,
+            secretsmanager.ISecret,
+            "a secretsmanager.ISecret or None (a secretsmanager.Secret, or Secret.from_secret_complete_arn)",
         )
 
 
@@ -235,6 +251,7 @@ class UserImport(Construct):
         remove_users_on_delete: bool = False,
         password_hashing_algorithm: str | None = None,
         quota_share: float = DEFAULT_QUOTA_SHARE,
+        passwords: secretsmanager.ISecret | None = None,
     ) -> None:
         """
         :param user_pool: the pool to import into. It needs at least one auto-verified attribute.
@@ -247,7 +264,10 @@ class UserImport(Construct):
             (CloudFormation's ServiceTimeout, 1 second to 1 hour). Default: 30 minutes.
         :param existing_users: what rows whose username already exists in the pool do (an
             ``ExistingUsers`` or its string value). Default: ``ExistingUsers.SKIP``: they are left out and
-            reported as skipped.
+            reported as skipped (their changed attributes named in ``NotApplied``). ``UPDATE``: left out
+            of the job, then given the file's attribute values where they differ
+            (``AdminUpdateUserAttributes``; an empty value leaves the attribute alone). ``FAIL``: the
+            deployment fails, naming them, before any job.
         :param max_failed_users: how many rows may fail before the deployment fails. Default: 0.
         :param remove_users_on_delete: delete the users this resource imported when it is deleted (the
             handler then also gets ``cognito-idp:AdminDeleteUser``). Default: False, users are kept.
@@ -263,8 +283,15 @@ class UserImport(Construct):
             and region, shared with every other caller in the account) the handler may use for this
             resource's calls. Default: 0.5, half of each quota, leaving the rest to the account's other
             callers.
+        :param passwords: a secret whose value is a JSON object ``{"<username>": "<password>", ...}``:
+            after the import each listed user gets that password as permanent
+            (``AdminSetUserPassword``) and ends ``CONFIRMED``. A username the file does not hold fails
+            the deployment before any job. The handler may read this secret only (and decrypt it with
+            its key); passwords never reach the template, logs or outputs. Setting passwords, groups
+            and attributes counts toward monthly active users. Default: None, imported users keep
+            Cognito's ``RESET_REQUIRED``.
         """
-        _check_resources(user_pool, source, logs_role)
+        _check_resources(user_pool, source, logs_role, passwords)
         super().__init__(scope, id)
         settings = _check_settings(
             self.node.path,
@@ -293,7 +320,9 @@ class UserImport(Construct):
         handler = UserImportHandler.of(self)
         self.handler: lambda_.IFunction = handler.function
         """The stack's shared handler function."""
-        self._grant(handler.role, user_pool, settings.remove_users_on_delete)
+        self.passwords = passwords
+        """The passwords secret, if any."""
+        self._grant(handler.role, user_pool, settings)
 
         self.resource: CustomResource = self._resource(handler, user_pool, settings)
         """The Custom::CognitoUserImport resource."""
@@ -310,6 +339,28 @@ class UserImport(Construct):
         """How many rows failed (at most ``max_failed_users``)."""
         self.completion_message = self.resource.get_att_string("CompletionMessage")
         """Cognito's CompletionMessage for the job."""
+        self.updated_users = self.resource.get_att_string("UpdatedUsers")
+        """How many existing users got changed attribute values (``ExistingUsers.UPDATE``)."""
+        self.passwords_set = self.resource.get_att_string("PasswordsSet")
+        """How many users got their password from the ``passwords`` secret."""
+        self.group_memberships = self.resource.get_att_string("GroupMemberships")
+        """How many group memberships the groups column added or removed."""
+
+    def _pool_actions(self, settings: _Settings) -> list[str]:
+        """The Cognito actions on the pool: the job's, plus those of the options in use."""
+        actions = list(POOL_ACTIONS)
+        if settings.remove_users_on_delete:
+            actions.append("cognito-idp:AdminDeleteUser")
+        if (
+            settings.existing_users is not ExistingUsers.SKIP
+            and settings.existing_users is not ExistingUsers.FAIL
+        ):
+            actions.append("cognito-idp:AdminUpdateUserAttributes")  # UPDATE, or a token: known at deploy
+        if self.passwords is not None:
+            actions.append("cognito-idp:AdminSetUserPassword")
+        if self.source.local_path is None or has_groups_column(self.source.local_path):
+            actions.extend(GROUP_ACTIONS)
+        return actions
 
     def _resource(
         self, handler: UserImportHandler, user_pool: cognito.IUserPool, settings: _Settings
@@ -331,6 +382,7 @@ class UserImport(Construct):
             password_hashing_algorithm=settings.password_hashing_algorithm,
             quota_share=settings.quota_share,
             ledger_bucket=handler.ledger.bucket_name,
+            passwords_secret_arn=self.passwords.secret_arn if self.passwords is not None else None,
         ).to_properties()
         resource = CustomResource(
             self,
@@ -350,12 +402,13 @@ class UserImport(Construct):
         resource.node.add_dependency(self.logs_role)
         return resource
 
-    def _grant(self, role: iam.IRole, user_pool: cognito.IUserPool, remove_users_on_delete: bool) -> None:
+    def _grant(self, role: iam.IRole, user_pool: cognito.IUserPool, settings: _Settings) -> None:
         """Add to the handler's role what this import needs, on its own pool, logs role and object only."""
-        actions = [*POOL_ACTIONS, *(["cognito-idp:AdminDeleteUser"] if remove_users_on_delete else [])]
         role.add_to_principal_policy(
-            iam.PolicyStatement(actions=actions, resources=[user_pool.user_pool_arn])
+            iam.PolicyStatement(actions=self._pool_actions(settings), resources=[user_pool.user_pool_arn])
         )
+        if self.passwords is not None:
+            self.passwords.grant_read(role)
         role.add_to_principal_policy(
             iam.PolicyStatement(
                 actions=["iam:PassRole"],

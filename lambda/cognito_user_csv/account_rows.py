@@ -10,6 +10,7 @@ import csv
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cognito_user_csv.facts import ALIASES, BOM, USERNAME
 from cognito_user_csv.reading import ByteSource, binary_lines
@@ -34,7 +35,8 @@ class AccountRow:
     line: int
     """The row's physical line in the file (the header is line 1)."""
     username: str
-    groups: tuple[str, ...] = ()
+    groups: tuple[str, ...] | None = None
+    """The listed groups; None when the file has no groups column (then it manages no groups)."""
     attributes: Mapping[str, str] = field(default_factory=dict)
     """The row's non-empty attribute values: an empty value leaves an attribute alone."""
 
@@ -62,6 +64,13 @@ def read_account_rows(
         yield AccountRow(
             line=reader.line_num,
             username=username,
-            groups=parse_groups(row.get(GROUPS, "")),
+            groups=parse_groups(row[GROUPS]) if GROUPS in row else None,
             attributes={k: v for k, v in row.items() if v and k not in NOT_ATTRIBUTES},
         )
+
+
+def has_groups_column(path: str | Path) -> bool:
+    """Whether the file's header names the groups column (the construct grants group rights then)."""
+    with open(path, "rb") as handle:
+        header = next(csv.reader([handle.readline().removeprefix(BOM).decode("utf-8", "replace")]), [])
+    return GROUPS in {ALIASES.get(name.strip(" \t"), name.strip(" \t")) for name in header}

@@ -88,6 +88,8 @@ def _differing(wanted: Mapping[str, str], current: Mapping[str, str]) -> dict[st
 
 
 def _group_steps(row: AccountRow, previous: tuple[str, ...]) -> Iterator[Step]:
+    if row.groups is None:
+        return  # no groups column: the file manages no memberships
     for group in row.groups:
         if group not in previous:
             yield Step(ADD, row.username, row.line, group=group)
@@ -98,14 +100,14 @@ def _group_steps(row: AccountRow, previous: tuple[str, ...]) -> Iterator[Step]:
 
 def groups_by_user(rows: Iterable[AccountRow]) -> dict[str, list[str]]:
     """The file's memberships, kept in the ledger: the next file's removals are worked out from them."""
-    return {row.username: list(row.groups) for row in rows if row.groups}
+    return {row.username: list(row.groups) for row in rows if row.groups}  # None and () keep nothing
 
 
 def lines_by_group(rows: Iterable[AccountRow], limit: int = 3) -> dict[str, list[int]]:
     """The first lines that name each group (for a reason that says where a missing group is used)."""
     found: dict[str, list[int]] = {}
     for row in rows:
-        for group in row.groups:
+        for group in row.groups or ():
             lines = found.setdefault(group, [])
             if len(lines) < limit:
                 lines.append(row.line)

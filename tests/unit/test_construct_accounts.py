@@ -1,0 +1,163 @@
+"""The construct's account options: passwords from a secret, UPDATE, groups; what they add to the
+handler's rights and the resource's properties, and that no password reaches the template."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aws_cdk import App, SecretValue, Stack
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk.assertions import Capture, Match, Template
+
+from cognito_user_import import ExistingUsers, UserCsv, UserImport, UserRecord
+
+PASSWORD = "Unique-Passw0rd-4f1e!"
+
+
+def _pool(stack: Stack) -> cognito.UserPool:
+    return cognito.UserPool(
+        stack,
+        "Pool",
+        sign_in_aliases=cognito.SignInAliases(username=True, email=True),
+        auto_verify=cognito.AutoVerifiedAttrs(email=True),
+    )
+
+
+def _cognito_actions(template: Template) -> set[str]:
+    """Every cognito-idp action granted in the stack (only the handler's role has any here)."""
+    actions: set[str] = set()
+    for policy in template.find_resources("AWS::IAM::Policy").values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            found = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            actions.update(a for a in found if a.startswith("cognito-idp:"))
+    return actions
+
+
+def _synth(tmp_path: Path, csv: str, **options: Any) -> tuple[Template, UserImport, str]:
+    app = App(outdir=str(tmp_path / "cdk.out"))
+    stack = Stack(app, "Accounts")
+    path = tmp_path / "users.csv"
+    path.write_text(csv, encoding="utf-8")
+    secret = options.pop("secret", None)
+    if secret == "make":
+        secret = secretsmanager.Secret(
+            stack, "Passwords", secret_object_value={"ana": SecretValue.unsafe_plain_text(PASSWORD)}
+        )
+    seed = UserImport(
+        stack,
+        "Seed",
+        user_pool=_pool(stack),
+        source=UserCsv.from_file(str(path)),
+        passwords=secret,
+        **options,
+    )
+    template = Template.from_stack(stack)
+    return template, seed, json.dumps(template.to_json())
+
+
+PLAIN = "cognito:username,email,email_verified\nana,ana@example.com,true\n"
+GROUPED = "cognito:username,email,email_verified,groups\nana,ana@example.com,true,admins testers\n"
+
+
+def test_without_account_options_the_handler_gets_no_account_rights(tmp_path: Path) -> None:
+    template, _, _ = _synth(tmp_path, PLAIN)
+    actions = _cognito_actions(template)
+    assert not actions & {
+        "cognito-idp:AdminSetUserPassword",
+        "cognito-idp:AdminUpdateUserAttributes",
+        "cognito-idp:AdminAddUserToGroup",
+        "cognito-idp:AdminRemoveUserFromGroup",
+        "cognito-idp:ListGroups",
+    }
+    resource = template.find_resources("Custom::CognitoUserImport")
+    [properties] = [r["Properties"] for r in resource.values()]
+    assert "PasswordsSecretArn" not in properties
+
+
+def test_passwords_secret_is_read_by_arn_and_no_password_reaches_the_template(tmp_path: Path) -> None:
+    template, seed, _ = _synth(tmp_path, PLAIN, secret="make")
+    secret_ref = Capture()
+    template.has_resource_properties("Custom::CognitoUserImport", {"PasswordsSecretArn": secret_ref})
+    [secret_id] = template.find_resources("AWS::SecretsManager::Secret")
+    assert secret_ref.as_object() == {"Ref": secret_id}
+    resource = next(iter(template.find_resources("Custom::CognitoUserImport").values()))
+    assert PASSWORD not in json.dumps(resource)
+    assert "cognito-idp:AdminSetUserPassword" in _cognito_actions(template)
+    template.has_resource_properties(
+        "AWS::IAM::Policy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Action": Match.array_with(["secretsmanager:GetSecretValue"]),
+                                "Resource": secret_ref.as_object(),
+                            }
+                        )
+                    ]
+                )
+            }
+        },
+    )
+    assert seed.passwords is not None
+
+
+def test_generated_passwords_never_appear_in_the_template(tmp_path: Path) -> None:
+    app = App(outdir=str(tmp_path / "cdk.out"))
+    stack = Stack(app, "Generated")
+    path = tmp_path / "users.csv"
+    path.write_text(PLAIN, encoding="utf-8")
+    secret = secretsmanager.Secret(
+        stack,
+        "Passwords",
+        generate_secret_string=secretsmanager.SecretStringGenerator(
+            secret_string_template=json.dumps({}), generate_string_key="ana"
+        ),
+    )
+    UserImport(stack, "Seed", user_pool=_pool(stack), source=UserCsv.from_file(str(path)), passwords=secret)
+    text = json.dumps(Template.from_stack(stack).to_json())
+    assert '"SecretString"' not in text  # generated by Secrets Manager at deploy time, never written here
+
+
+def test_update_grants_attribute_updates_only(tmp_path: Path) -> None:
+    template, _, _ = _synth(tmp_path, PLAIN, existing_users=ExistingUsers.UPDATE)
+    actions = _cognito_actions(template)
+    assert "cognito-idp:AdminUpdateUserAttributes" in actions
+    assert "cognito-idp:AdminSetUserPassword" not in actions
+    template.has_resource_properties("Custom::CognitoUserImport", {"ExistingUsers": "UPDATE"})
+
+
+def test_a_groups_column_grants_memberships(tmp_path: Path) -> None:
+    template, _, _ = _synth(tmp_path, GROUPED)
+    actions = _cognito_actions(template)
+    assert {
+        "cognito-idp:ListGroups",
+        "cognito-idp:AdminAddUserToGroup",
+        "cognito-idp:AdminRemoveUserFromGroup",
+    } <= actions
+
+
+def test_account_figures_are_attributes(tmp_path: Path) -> None:
+    _, seed, _ = _synth(tmp_path, PLAIN)
+    stack = Stack.of(seed)
+    resource_id = stack.resolve(seed.resource.node.default_child.logical_id)  # type: ignore[union-attr]
+    for attribute, name in (
+        (seed.updated_users, "UpdatedUsers"),
+        (seed.passwords_set, "PasswordsSet"),
+        (seed.group_memberships, "GroupMemberships"),
+    ):
+        assert stack.resolve(attribute) == {"Fn::GetAtt": [resource_id, name]}
+
+
+def test_passwords_must_be_a_secret(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match=r"passwords .*secretsmanager.ISecret"):
+        _synth(tmp_path, PLAIN, secret="arn:aws:secretsmanager:eu-west-1:123456789012:secret:x")
+
+
+def test_user_records_are_unchanged_by_the_options() -> None:
+    assert UserRecord("ana", {"email": "ana@example.com"}).username == "ana"
