@@ -1,4 +1,4 @@
-"""The `cognito-user-import` console script: emulator, deploy-local, destroy-local, validate."""
+"""The `cognito-user-import` console script: emulator, deploy-local, destroy-local, validate, plan."""
 
 from __future__ import annotations
 
@@ -148,6 +148,24 @@ def _add_validate(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     add_arguments(validate)
 
 
+def _add_plan(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    plan = commands.add_parser(
+        "plan",
+        help="show what a deployment of a users file would do to a pool (read-only)",
+        description=(
+            "Read-only: validate FILE and print, per user, what a deployment would do (import, skip and "
+            "why, update which attributes, groups added or removed, password set), then the counts. "
+            "Uses the caller's AWS credentials, or the emulator with --endpoint."
+        ),
+        epilog="Exit status: 0, or 1 when a deployment would fail before any job (the reason follows).",
+    )
+    plan.add_argument("file", metavar="FILE")
+    plan.add_argument("--user-pool-id", required=True, metavar="ID")
+    plan.add_argument("--endpoint", metavar="URL", help="an emulator's URL (default: AWS)")
+    plan.add_argument("--existing-users", choices=["skip", "update", "fail"], default="skip")
+    plan.add_argument("--passwords-secret", metavar="ARN", help="the passwords secret's ARN")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cognito-user-import",
@@ -159,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_emulator(commands)
     _add_local_deploys(commands)
     _add_validate(commands)
+    _add_plan(commands)
     return parser
 
 
@@ -181,6 +200,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return destroy_local(
             app_dir=args.app_dir, endpoint=args.endpoint, stacks=args.stacks, force=args.force
         )
+    if args.command == "plan":
+        from cognito_user_import_cli.plan import run_plan
+
+        return run_plan(args)
     if args.command == "validate":
         from cognito_user_import_cli.validate import run_validate
 

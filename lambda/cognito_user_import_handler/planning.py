@@ -13,6 +13,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Container, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +61,8 @@ class Plan:
     """Users that exist whose new or changed rows were left out, named (see report.name_some)."""
     accounts: AccountPlan = field(default_factory=AccountPlan)
     """What the users need after the import: attribute updates, passwords, groups."""
+    existing: set[str] = field(default_factory=set)
+    """Usernames of the file's new or changed rows that exist in the pool (left out of the job)."""
 
     def usernames(self) -> Iterator[str]:
         """The converted file's usernames in upload order (Cognito's line 2 is the first)."""
@@ -141,28 +144,40 @@ class RowFilter:
             self.conflicts.append(username)
 
 
-def make_plan(clients: AwsClients, props: ImportProperties, ledger: Ledger, applied: LastApplied) -> Plan:
+Opener = Callable[[], AbstractContextManager[Any]]
+"""Opens the users file for one read (the plan reads it up to three times, streaming)."""
+
+
+def make_plan(
+    clients: AwsClients,
+    props: ImportProperties,
+    ledger: Ledger,
+    applied: LastApplied,
+    opener: Opener | None = None,
+) -> Plan:
     """Validate and convert the file, and work out the account steps; `applied` names the last
-    applied file (its digests and groups) and passwords, if any."""
+    applied file (its digests and groups) and passwords, if any. `opener`: where the file is read
+    from (default: the S3 object the properties name)."""
+    opener = opener or (lambda: open_source(clients, props))
     cognito = clients.cognito
     pool = cognito.describe_user_pool(UserPoolId=props.user_pool_id)["UserPool"]
     header = cognito.get_csv_header(UserPoolId=props.user_pool_id)["CSVHeader"]
     schema = PoolSchema.from_describe_user_pool(pool, header)
-    unchanged, changed = _unchanged_rows(clients, props, ledger, applied.source_hash)
+    unchanged, changed = _unchanged_rows(opener, props, ledger, applied.source_hash)
     existing = _existing_names(clients, pool, changed)
     fold = username_folder(pool)
     owned = None
     if props.existing_users is ExistingUsers.FAIL:
         owned = {fold(name) for name in ledger.owned_usernames()}
     keep = RowFilter(unchanged, existing, owned, fold)
-    path, rows = _convert(clients, props, schema, keep)
+    path, rows = _convert(opener, props, schema, keep)
     not_applied = (
         "" if props.existing_users is ExistingUsers.UPDATE else name_some(keep.existing, keep.existing_count)
     )
-    plan = Plan(path, rows, keep.skipped, str(pool["Name"]), not_applied)
+    plan = Plan(path, rows, keep.skipped, str(pool["Name"]), not_applied, existing=keep.existing_names)
     try:
         _refuse_conflicts(props, keep)
-        plan.accounts = _plan_accounts(clients, props, ledger, pool, keep, unchanged, applied)
+        plan.accounts = _plan_accounts(clients, opener, props, ledger, pool, keep, unchanged, applied)
     except ImportFailed:
         plan.discard()
         raise
@@ -178,6 +193,7 @@ def make_plan(clients: AwsClients, props: ImportProperties, ledger: Ledger, appl
 
 def _plan_accounts(
     clients: AwsClients,
+    opener: Opener,
     props: ImportProperties,
     ledger: Ledger,
     pool: Mapping[str, Any],
@@ -188,7 +204,7 @@ def _plan_accounts(
     """A third read of the file, for the account steps, skipped when nothing can come of it."""
     previous = ledger.read_json(Ledger.groups_name(applied.source_hash))[0] if applied.source_hash else None
     rows_matter = bool(props.passwords_secret_arn or previous) or props.existing_users is ExistingUsers.UPDATE
-    with open_source(clients, props) as body:
+    with opener() as body:
         rows = list(read_account_rows(body, only_with_groups=not rows_matter))
     if not rows:
         return AccountPlan()
@@ -206,11 +222,11 @@ def _plan_accounts(
 
 
 def _unchanged_rows(
-    clients: AwsClients, props: ImportProperties, ledger: Ledger, applied_hash: str | None
+    opener: Opener, props: ImportProperties, ledger: Ledger, applied_hash: str | None
 ) -> tuple[set[str], int]:
     """(Usernames of rows unchanged since the applied file, how many rows are not); stores the digests."""
     applied = ledger.read_bytes(Ledger.digests_name(applied_hash)) if applied_hash else None
-    with open_source(clients, props) as body:
+    with opener() as body:
         diff = diff_against(body, applied)
     ledger.write_bytes(Ledger.digests_name(props.source_hash), diff.digests)
     if applied is not None:
@@ -249,15 +265,13 @@ def open_source(clients: AwsClients, props: ImportProperties) -> Iterator[Any]:
         yield body
 
 
-def _convert(
-    clients: AwsClients, props: ImportProperties, schema: PoolSchema, keep: RowFilter
-) -> tuple[str, int]:
+def _convert(opener: Opener, props: ImportProperties, schema: PoolSchema, keep: RowFilter) -> tuple[str, int]:
     os.makedirs(WORK_DIR, exist_ok=True)
     with tempfile.NamedTemporaryFile(
         "w", encoding="utf-8", newline="", dir=WORK_DIR, suffix=".csv", delete=False
     ) as sink:
         try:
-            with open_source(clients, props) as body:
+            with opener() as body:
                 result = convert(
                     body,
                     sink,
