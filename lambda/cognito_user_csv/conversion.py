@@ -108,11 +108,13 @@ def convert(
     checks = RowChecks(plan, schema, problems.add)
     output = CognitoFile(sink, plan.out_header, problems)
     rows = _convert_rows(
-        _lines(reader, undecodable, checks, problems.add),
+        reader,
+        undecodable,
         checks,
         CognitoRows(plan, problems.add),
         _keep_filter(keep, plan.columns, sign_in_columns),
         output,
+        problems.add,
     )
     for number, message in undecodable:
         problems.add(number, None, None, None, message)
@@ -154,11 +156,20 @@ def _read_header(
     return [ALIASES.get(h.strip(" \t"), h.strip(" \t")) for h in header]
 
 
-def _lines(
-    reader: _CsvReader, undecodable: list[tuple[int, str]], checks: RowChecks, report: Report
-) -> Iterator[tuple[int, list[str]]]:
-    """(line, values) of each non-blank row after the header. Lines that are not UTF-8 are reported as
-    they pass; a row csv cannot parse is reported and skipped."""
+def _convert_rows(
+    reader: _CsvReader,
+    undecodable: list[tuple[int, str]],
+    checks: RowChecks,
+    cognito_rows: CognitoRows,
+    keep_row: KeepRow | None,
+    output: CognitoFile,
+    report: Report,
+) -> int:
+    """Check each row after the header, render it in Cognito's dialect and write the rows kept; lines
+    that are not UTF-8 are reported as they pass, a row csv cannot parse is reported and skipped.
+    Returns the rows seen (blank lines not counted)."""
+    rows = 0
+    check, render, add = checks.check, cognito_rows.render, output.add
     prev = reader.line_num
     # A for loop is the fastest way through the rows; a row csv cannot parse restarts it.
     while True:
@@ -167,38 +178,28 @@ def _lines(
                 line = prev + 1
                 prev = reader.line_num
                 if undecodable:
-                    for number, message in undecodable:
-                        report(number, checks.username_of(row), None, None, message)
-                    undecodable.clear()
-                if row:  # not a blank line
-                    yield line, row
-            return
+                    _report_undecodable(undecodable, checks.username_of(row), report)
+                if not row:
+                    continue  # a blank line
+                rows += 1
+                checked = check(line, row)
+                if checked is None:
+                    continue  # not as wide as the header: nothing to write
+                name, joined = checked
+                out = render(line, name, row, joined)
+                if keep_row is not None and name and not keep_row(name, row):
+                    continue
+                add(line, name, out)
+            return rows
         except csv.Error as error:
             report(prev + 1, None, None, None, f"cannot be read as CSV: {error}")
             prev = reader.line_num
 
 
-def _convert_rows(
-    lines: Iterator[tuple[int, list[str]]],
-    checks: RowChecks,
-    cognito_rows: CognitoRows,
-    keep_row: KeepRow | None,
-    output: CognitoFile,
-) -> int:
-    """Check each row, render it in Cognito's dialect and write the rows kept; returns the rows seen."""
-    rows = 0
-    check, render, add = checks.check, cognito_rows.render, output.add
-    for line, row in lines:
-        rows += 1
-        checked = check(line, row)
-        if checked is None:
-            continue  # not as wide as the header: nothing to write
-        name, joined = checked
-        out = render(line, name, row, joined)
-        if keep_row is not None and name and not keep_row(name, row):
-            continue
-        add(line, name, out)
-    return rows
+def _report_undecodable(undecodable: list[tuple[int, str]], name: str | None, report: Report) -> None:
+    for number, message in undecodable:
+        report(number, name, None, None, message)
+    undecodable.clear()
 
 
 def _keep_filter(
