@@ -116,8 +116,7 @@ def convert(
         output,
         problems.add,
     )
-    for number, message in undecodable:
-        problems.add(number, None, None, None, message)
+    _report_undecodable(undecodable, None, problems.add)  # the last lines, after the last row
     output.close()
     return ConversionResult(
         rows=rows,
