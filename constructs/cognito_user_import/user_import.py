@@ -304,15 +304,8 @@ class UserImport(Construct):
             quota_share=quota_share,
         )
 
-        self.source: UserCsvConfig = source.bind(self)
+        self.source: UserCsvConfig = self._bind_source(source, user_pool, settings)
         """Where the users are: bucket, key, hash and display name."""
-        if self.source.local_path is not None:
-            validate_source(
-                self.source.local_path,
-                self.source.source_name,
-                user_pool,
-                password_hashing_algorithm=settings.password_hashing_algorithm,
-            )
 
         self.logs_role: iam.IRole = logs_role if logs_role is not None else ImportLogsRole(self, "LogsRole")
         """The role Cognito writes the job's logs with: the one given, or the ImportLogsRole made."""
@@ -345,6 +338,20 @@ class UserImport(Construct):
         """How many users got their password from the ``passwords`` secret."""
         self.group_memberships = self.resource.get_att_string("GroupMemberships")
         """How many group memberships the groups column added or removed."""
+
+    def _bind_source(
+        self, source: UserCsv, user_pool: cognito.IUserPool, settings: _Settings
+    ) -> UserCsvConfig:
+        """The source bound to this construct; a file known at synth time is validated now."""
+        config = source.bind(self)
+        if config.local_path is not None:
+            validate_source(
+                config.local_path,
+                config.source_name,
+                user_pool,
+                password_hashing_algorithm=settings.password_hashing_algorithm,
+            )
+        return config
 
     def _pool_actions(self, settings: _Settings) -> list[str]:
         """The Cognito actions on the pool: the job's, plus those of the options in use."""
