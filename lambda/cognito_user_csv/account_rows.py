@@ -24,6 +24,21 @@ NOT_ATTRIBUTES = frozenset({USERNAME, GROUPS, "cognito:mfa_enabled", "password_h
 """Columns that are not user attributes AdminUpdateUserAttributes could set."""
 
 
+GROUP_NAME_MAX = 128
+"""Cognito's GroupName: 1-128 characters of letters, marks, symbols, numbers and punctuation."""
+_NOT_IN_GROUP_NAMES = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def groups_check(cell: str) -> str | None:
+    """Why a groups cell cannot be applied, or None (an empty cell: no groups)."""
+    for name in parse_groups(cell):
+        if len(name) > GROUP_NAME_MAX:
+            return f"names a group of {len(name)} characters; allowed: group names of 1-{GROUP_NAME_MAX}"
+        if _NOT_IN_GROUP_NAMES.search(name):
+            return f"names a group with a control character ({name!r}); Cognito's group names have none"
+    return None
+
+
 def parse_groups(cell: str) -> tuple[str, ...]:
     """The group names of one cell, in order, each once: ``"admins, testers;ops"`` -> three names."""
     names = [name for name in _SEPARATOR_RUN.split(cell.strip()) if name]

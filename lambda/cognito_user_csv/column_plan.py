@@ -4,6 +4,9 @@ Header names match the pool's exactly (case-sensitive; whether Cognito is case-s
 unconfirmed). Two friendlier aliases are accepted in a header and written under the real name:
 ``username`` for ``cognito:username`` and ``mfa_enabled`` for ``cognito:mfa_enabled``.
 
+A ``groups`` column (this library's, not Cognito's) lists each user's groups; it is checked but never
+written to Cognito's file: the handler adds the memberships after the job.
+
 A ``password_hash`` column is allowed only when the job is created with a PasswordHashingAlgorithm
 (``password_hashing_algorithm=`` of :func:`plan_columns`): Cognito documents hashes only for such
 jobs. Its values are never shown in messages.
@@ -14,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from cognito_user_csv.account_rows import GROUPS, groups_check
 from cognito_user_csv.facts import (
     ALIASES,
     CUSTOM_PREFIX,
@@ -132,7 +136,7 @@ def _read_header(
             unknown.add(i)
             continue
         seen[column] = i
-        if column in allowed:
+        if column in allowed or column == GROUPS:
             continue
         if column == PASSWORD_HASH and password_hashing_algorithm is not None:
             extra.append(column)
@@ -266,6 +270,8 @@ def _check_of(schema: PoolSchema, column: str) -> Check | None:
     """The check of a column's non-empty values, or None when any value passes."""
     if column == MFA_ENABLED:
         return mfa_check(schema.mfa)
+    if column == GROUPS:
+        return groups_check
     attr = schema.custom.get(column.removeprefix("dev:"))
     if attr is not None:
         return custom_check(attr)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from cognito_user_csv.account_rows import GROUPS, parse_groups
 from cognito_user_csv.facts import MFA_ENABLED, USERNAME
 
 _FLAGS = ("email_verified", "phone_number_verified", MFA_ENABLED)
@@ -31,6 +32,8 @@ class UserRecord:
     email_verified: bool | None = None
     phone_number_verified: bool | None = None
     mfa_enabled: bool | None = None
+    groups: Sequence[str] = ()
+    """The groups the user is to be in (the ``groups`` column); the pool must have them."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.username, str):
@@ -43,10 +46,23 @@ class UserRecord:
                     f"UserRecord {self.username!r}: give {name!r} as a field of UserRecord, "
                     "not as an attribute"
                 )
+        self._check_groups()
+
+    def _check_groups(self) -> None:
+        if isinstance(self.groups, str):
+            raise TypeError(f"UserRecord {self.username!r}: groups must be a list of names, not a str")
+        for group in self.groups:
+            if not isinstance(group, str) or parse_groups(group) != (group,):
+                raise ValueError(
+                    f"UserRecord {self.username!r}: group {group!r} cannot be seeded: names are separated "
+                    f"by spaces, commas or semicolons in the groups column, so a name may hold none of them"
+                )
 
     def values(self) -> dict[str, str]:
         """The record as CSV columns and values (flags as ``true``/``false``; unset ones left out)."""
         row = {USERNAME: self.username, **self.attributes}
+        if self.groups:
+            row[GROUPS] = " ".join(self.groups)
         for column, flag in zip(
             _FLAGS, (self.email_verified, self.phone_number_verified, self.mfa_enabled), strict=True
         ):

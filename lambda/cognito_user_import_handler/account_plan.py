@@ -114,7 +114,9 @@ def _refuse_missing_groups(clients: AwsClients, props: ImportProperties, rows: l
         raise ImportFailed(
             f"No import job was created: {props.source_name} names"
             f" {plural(len(missing), 'group')} that pool {props.user_pool_id} does not have: {named}{more}."
-            " Create the groups first (cognito.CfnUserPoolGroup), or remove them from the groups column."
+            " Create the groups first (cognito.CfnUserPoolGroup, with the import depending on it), or remove"
+            " them from the groups column (names there are separated by spaces, commas or semicolons, so a"
+            " group whose name holds one of those cannot be seeded)."
         )
 
 

@@ -198,3 +198,38 @@ def test_failures_kept_are_capped_but_all_counted() -> None:
     )
     assert len(progress.failures) == FAILURES_KEPT
     assert progress.failure_count == FAILURES_KEPT + 5
+
+
+def _convert(text: str) -> tuple[str, list[str]]:
+    from cognito_user_csv.conversion import convert
+    from cognito_user_csv.schema import PoolSchema
+
+    out = io.StringIO()
+    result = convert(io.BytesIO(text.encode()), out, schema=PoolSchema.generic(), file_name="f.csv")
+    return out.getvalue(), [str(problem) for problem in result.problems]
+
+
+def test_the_groups_column_is_checked_but_never_sent_to_cognito() -> None:
+    written, problems = _convert(
+        "cognito:username,email,email_verified,groups\nana,ana@example.com,true,admins testers\n"
+    )
+    assert problems == []
+    assert "groups" not in written.splitlines()[0] and "admins" not in written
+
+
+def test_a_group_name_cognito_refuses_is_named_with_file_line_and_column() -> None:
+    long_name = "g" * 129
+    _, problems = _convert(
+        f"cognito:username,email,email_verified,groups\nana,ana@example.com,true,{long_name}\n"
+    )
+    assert len(problems) == 1
+    assert "f.csv:2" in problems[0] and "groups" in problems[0] and "1-128" in problems[0]
+
+
+def test_user_records_carry_groups_and_refuse_names_with_separators() -> None:
+    from cognito_user_csv.users import UserRecord, render_users
+
+    rendered = render_users([UserRecord("ana", {"email": "ana@example.com"}, groups=["admins", "ops"])])
+    assert rendered.splitlines() == ["cognito:username,email,groups", "ana,ana@example.com,admins ops"]
+    with pytest.raises(ValueError, match="group 'Team A' cannot be seeded: names are separated by spaces"):
+        UserRecord("bo", groups=["Team A"])

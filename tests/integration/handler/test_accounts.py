@@ -208,3 +208,64 @@ def test_switching_to_update_applies_what_skip_left_out(deployment: Deployment, 
     assert updated["Status"] == "SUCCESS", updated["Reason"]
     assert updated["Data"]["UpdatedUsers"] == "1"
     assert deployment.users()["bo"]["given_name"] == "Bob"
+
+
+GROUPED = "cognito:username,email,email_verified,groups\n"
+
+
+def _groups(deployment: Deployment, *names: str) -> None:
+    cognito = deployment.client("cognito-idp")
+    for name in names:
+        cognito.create_group(UserPoolId=deployment.pool_id, GroupName=name)
+
+
+def _members(deployment: Deployment, group: str) -> set[str]:
+    cognito = deployment.client("cognito-idp")
+    users = cognito.list_users_in_group(UserPoolId=deployment.pool_id, GroupName=group)["Users"]
+    return {user["Username"] for user in users}
+
+
+def test_users_end_in_exactly_the_listed_groups_across_updates(
+    deployment: Deployment, emulator: Emulator
+) -> None:
+    _groups(deployment, "admins", "testers", "ops")
+    first = deployment.put_source(
+        GROUPED + "ana,ana@example.com,true,admins testers\nbo,bo@example.com,true,ops\n"
+    )
+    created = deployment.send("Create", first)
+    assert created["Status"] == "SUCCESS", created["Reason"]
+    assert created["Data"]["GroupMemberships"] == "3"
+    # Someone outside the file puts bo in testers: the file never listed it for bo, so it stays.
+    deployment.client("cognito-idp").admin_add_user_to_group(
+        UserPoolId=deployment.pool_id, Username="bo", GroupName="testers"
+    )
+    second = deployment.put_source(
+        GROUPED + "ana,ana@example.com,true,admins\nbo,bo@example.com,true,ops;admins\n", key="second.csv"
+    )
+    emulator.calls.reset()
+
+    updated = deployment.send(
+        "Update", second, old_properties=first, physical_id=created["PhysicalResourceId"]
+    )
+
+    assert updated["Status"] == "SUCCESS", updated["Reason"]
+    assert updated["Data"]["GroupMemberships"] == "2"  # ana left testers, bo joined admins
+    assert _members(deployment, "admins") == {"ana", "bo"}
+    assert _members(deployment, "testers") == {"bo"}
+    assert _members(deployment, "ops") == {"bo"}
+    assert len(deployment.jobs()) == 1
+
+
+def test_a_group_the_pool_lacks_fails_before_any_job_naming_it_and_its_lines(deployment: Deployment) -> None:
+    _groups(deployment, "admins")
+    props = deployment.put_source(
+        GROUPED + "ana,ana@example.com,true,admins\nbo,bo@example.com,true,Team A\n"
+    )
+
+    response = deployment.send("Create", props)
+
+    assert response["Status"] == "FAILED"
+    assert "No import job was created" in response["Reason"]
+    assert "Team (line 3)" in response["Reason"] and "A (line 3)" in response["Reason"]
+    assert "separated by spaces, commas or semicolons" in response["Reason"]
+    assert deployment.jobs() == []
