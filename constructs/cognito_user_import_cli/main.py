@@ -27,8 +27,15 @@ prints; default: every stack. The stacks they depend on are deployed first.
 
 Without --endpoint an emulator is started for this run and stopped at its end. Against a running
 one (`cognito-user-import emulator`, then --endpoint {DEFAULT_URL}) what is deployed stays
-there: deploy again after a change and it is an update. Exit status: 0 deployed, 1 failed (rolled
-back), 130 cancelled with Ctrl-C (rolled back)."""
+there: deploy again after a change and it is an update.
+
+--sign-in USERNAME proves a seeded account usable: once every stack is deployed (while the emulator
+is still up), the password an import set for USERNAME is read from its passwords secret in the
+emulator and used to sign in through a client of the import's pool whose ExplicitAuthFlows allow
+ALLOW_ADMIN_USER_PASSWORD_AUTH (a client secret's SECRET_HASH is sent when it has one).
+
+Exit status: 0 deployed (and signed in), 1 failed (rolled back; or deployed, but a --sign-in
+failed: the stacks stay), 130 cancelled with Ctrl-C (rolled back)."""
 
 _DESTROY_DESCRIPTION = (
     "Delete the app's stacks from a running emulator, as `cdk destroy` does: the app is synthesized afresh "
@@ -121,6 +128,16 @@ def _add_local_deploys(commands: argparse._SubParsersAction[argparse.ArgumentPar
         metavar="N",
         help="afterwards, list N usernames and the user counts by status of each user pool (default: 0)",
     )
+    commands.choices["deploy-local"].add_argument(
+        "--sign-in",
+        action="append",
+        default=[],
+        metavar="USERNAME",
+        help=(
+            "afterwards, sign in as USERNAME with the password its UserImport set from a passwords secret, "
+            "and print the access token shortened, never the password (see below; repeatable)"
+        ),
+    )
     commands.choices["destroy-local"].add_argument(
         "--force", "-f", action="store_true", help="delete without asking for confirmation"
     )
@@ -192,7 +209,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from cognito_user_import_local.commands import deploy_local
 
         return deploy_local(
-            app_dir=args.app_dir, endpoint=args.endpoint, show_users=args.show_users, stacks=args.stacks
+            app_dir=args.app_dir,
+            endpoint=args.endpoint,
+            show_users=args.show_users,
+            stacks=args.stacks,
+            sign_in_as=args.sign_in,
         )
     if args.command == "destroy-local":
         from cognito_user_import_local.commands import destroy_local

@@ -30,6 +30,7 @@ from .pool_report import describe_users
 from .reporter import ConsoleReporter, Reporter
 from .selection import SelectionError, select_stacks
 from .session import Session, open_session
+from .sign_in import SignInError, sign_in
 
 FAILED_EXIT_CODE = 1
 USAGE_EXIT_CODE = 2
@@ -44,12 +45,15 @@ def deploy_local(
     show_users: int = 0,
     stacks: Sequence[str] = (),
     reporter: Reporter | None = None,
+    sign_in_as: Sequence[str] = (),
 ) -> int:
     """Synthesize the app in app_dir and deploy its stacks into the emulator. Returns the exit code.
 
     stacks: names or patterns as `cdk deploy` takes them (default: every stack); the stacks they
     depend on are deployed first. show_users > 0 lists that many usernames (and the counts by
-    status) of each user pool afterwards.
+    status) of each user pool afterwards. sign_in_as: usernames to sign in as once every stack is
+    deployed, with the password an import set from its passwords secret (sign_in.py); a failure
+    leaves the stacks deployed and the exit code 1.
     """
     reporter = reporter or ConsoleReporter()
     app = Path(app_dir).resolve()
@@ -71,6 +75,7 @@ def deploy_local(
                     reporter.progress(f"  {line}")
                 if show_users > 0:
                     _show_users(session, stack.name, show_users, reporter)
+            _sign_in(session, [stack.name for stack in selection.stacks], sign_in_as, reporter)
         return True
 
     return run_deploy_local(deploy, reporter)
@@ -179,3 +184,18 @@ def _show_users(session: Session, stack_name: str, show: int, reporter: Reporter
         if resource.resource_type == "AWS::Cognito::UserPool" and not is_placeholder(resource.physical_id):
             for line in describe_users(session.client("cognito-idp"), resource.physical_id, show=show):
                 reporter.progress(line)
+
+
+def _sign_in(
+    session: Session, stack_names: Sequence[str], usernames: Sequence[str], reporter: Reporter
+) -> None:
+    states = [state for name in stack_names if (state := session.store.load(name)) is not None]
+    for username in usernames:
+        try:
+            lines = sign_in(session.client, states, username)
+        except SignInError as error:
+            raise SignInError(
+                f"the stacks are deployed (and stay), but signing in as {username} failed: {error}"
+            ) from None
+        for line in lines:
+            reporter.progress(line)

@@ -8,15 +8,18 @@ here: they go through their function (custom_resource.py), or are modelled (mode
 from __future__ import annotations
 
 from .base import Provisioner
-from .cognito import UserPool
+from .cognito import UserPool, UserPoolClient, UserPoolGroup
 from .functions import Function, LayerVersion, Permission
 from .iam import Policy, Role
 from .kms import Key
 from .logs import LogGroup
+from .secrets import Secret
 from .storage import Bucket, BucketPolicy
 
 PROVISIONERS: dict[str, Provisioner] = {
     "AWS::Cognito::UserPool": UserPool(),
+    "AWS::Cognito::UserPoolClient": UserPoolClient(),
+    "AWS::Cognito::UserPoolGroup": UserPoolGroup(),
     "AWS::IAM::Role": Role(),
     "AWS::IAM::Policy": Policy(),
     "AWS::Lambda::Function": Function(),
@@ -26,6 +29,7 @@ PROVISIONERS: dict[str, Provisioner] = {
     "AWS::S3::BucketPolicy": BucketPolicy(),
     "AWS::Lambda::LayerVersion": LayerVersion(),
     "AWS::KMS::Key": Key(),
+    "AWS::SecretsManager::Secret": Secret(),
 }
 
 SILENTLY_SKIPPED = ("AWS::CDK::Metadata",)
