@@ -66,11 +66,23 @@ def plan_accounts(
         previous_groups=previous_groups,
         passwords=passwords.by_username if passwords else (),
         new_passwords=passwords is not None and passwords.version_id != applied.passwords_version,
+        address=_address_of(pool),
     )
     steps = list(plan_steps(rows, inputs))
     if steps:
         logger.info("%s after the import", plural(len(steps), "account step"))
     return AccountPlan(steps, passwords.version_id if passwords else "")
+
+
+def _address_of(pool: Mapping[str, Any]) -> Callable[[AccountRow], str]:
+    """In pools that sign in with email or phone number, Cognito names each user itself (its sub):
+    the Admin calls find the user by the row's address instead of the file's username."""
+    attributes = [a for a in ("email", "phone_number") if a in pool.get("UsernameAttributes", [])]
+
+    def address(row: AccountRow) -> str:
+        return next((row.attributes[a] for a in attributes if row.attributes.get(a)), "")
+
+    return address
 
 
 class _Changed:

@@ -32,6 +32,8 @@ class StepProgress:
     passwords_set: int = 0
     group_memberships: int = 0
     missing_users: int = 0
+    missing: list[str] = field(default_factory=list)
+    """The first users not found (their rows may have failed in the job), for the reason."""
     failures: list[str] = field(default_factory=list)
     failure_count: int = 0
 
@@ -93,7 +95,7 @@ class StepRunner:
             progress.group_memberships += 1
 
     def _call(self, step: Step) -> None:
-        user = {"UserPoolId": self._pool, "Username": step.username}
+        user = {"UserPoolId": self._pool, "Username": step.cognito_username}
         if step.op == ATTRIBUTES:
             attributes = [{"Name": name, "Value": value} for name, value in sorted(step.attributes.items())]
             self._cognito.admin_update_user_attributes(**user, UserAttributes=attributes)
@@ -111,8 +113,12 @@ class StepRunner:
     def _failed(step: Step, error: ClientError, progress: StepProgress) -> None:
         code = str(error.response.get("Error", {}).get("Code", ""))
         if code == "UserNotFoundException":
-            # The user's row failed in the job (within max_failed_users): nothing to apply to.
-            progress.missing_users += 1
+            # The user's row may have failed in the job (within max_failed_users): counted, and the
+            # request fails only when more users are missing than rows failed.
+            if step.username not in progress.missing:
+                progress.missing_users += 1
+                if len(progress.missing) < FAILURES_KEPT:
+                    progress.missing.append(step.username)
             return
         message = str(error.response.get("Error", {}).get("Message", ""))
         progress.fail(step, _describe(step, code, message))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cognito_user_csv.account_rows import AccountRow
@@ -31,9 +31,18 @@ class Step:
     line: int
     group: str = ""
     attributes: Mapping[str, str] = field(default_factory=dict)
+    target: str = ""
+    """The name the calls give Cognito when it is not the username: in pools that sign in with email
+    or phone number, Cognito names users itself and finds them by that address."""
+
+    @property
+    def cognito_username(self) -> str:
+        return self.target or self.username
 
     def to_line(self) -> str:
         value: dict[str, Any] = {"op": self.op, "user": self.username, "line": self.line}
+        if self.target:
+            value["to"] = self.target
         if self.group:
             value["group"] = self.group
         if self.attributes:
@@ -66,20 +75,28 @@ class AccountInputs:
     """Usernames the secret lists."""
     new_passwords: bool = False
     """The secret's version differs from the one last applied: every listed user gets it again."""
+    address: Callable[[AccountRow], str] = lambda _row: ""
+    """The name Cognito finds a row's user by, when it is not the row's username (see Step.target)."""
 
 
 def plan_steps(rows: Iterable[AccountRow], inputs: AccountInputs) -> Iterator[Step]:
     """The steps of every row, in file order; per user: attributes, then password, then groups."""
     for row in rows:
-        changed = row.username in inputs.changed
-        if changed and inputs.update_existing and row.username in inputs.existing:
-            differing = _differing(row.attributes, inputs.current_attributes(row.username))
-            if differing:
-                yield Step(ATTRIBUTES, row.username, row.line, attributes=differing)
-        if row.username in inputs.passwords and (changed or inputs.new_passwords):
-            yield Step(PASSWORD, row.username, row.line)
-        if changed:
-            yield from _group_steps(row, inputs.previous_groups.get(row.username, ()))
+        for step in _row_steps(row, inputs):
+            target = inputs.address(row)
+            yield replace(step, target=target) if target and target != row.username else step
+
+
+def _row_steps(row: AccountRow, inputs: AccountInputs) -> Iterator[Step]:
+    changed = row.username in inputs.changed
+    if changed and inputs.update_existing and row.username in inputs.existing:
+        differing = _differing(row.attributes, inputs.current_attributes(row.username))
+        if differing:
+            yield Step(ATTRIBUTES, row.username, row.line, attributes=differing)
+    if row.username in inputs.passwords and (changed or inputs.new_passwords):
+        yield Step(PASSWORD, row.username, row.line)
+    if changed:
+        yield from _group_steps(row, inputs.previous_groups.get(row.username, ()))
 
 
 def _differing(wanted: Mapping[str, str], current: Mapping[str, str]) -> dict[str, str]:

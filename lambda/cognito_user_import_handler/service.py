@@ -30,7 +30,7 @@ from .passwords import read_passwords
 from .planning import Plan, make_plan
 from .properties import ExistingUsers, ImportProperties
 from .records import FAILED, SUCCESS, Answer, Applied, HandOver, RequestRecord, ResourceState, Result
-from .report import Figures, ImportFailed, accounts_failure_reason, failure_reason
+from .report import Figures, ImportFailed, accounts_failure_reason, failure_reason, plural
 from .upload import upload_csv
 
 if TYPE_CHECKING:
@@ -501,10 +501,11 @@ class ImportService:
         physical_id = str(imported.get("physical_id", ""))
         data = {**imported.get("data", {}), **progress.as_data()}
         logger.info("Account steps done: %s", progress.as_data())
-        if progress.failure_count:
-            for failure in progress.failures:
+        failures, count = _account_failures(progress, int(data.get("FailedUsers", "0") or 0))
+        if count:
+            for failure in failures:
                 logger.error("Failed account step: %s", failure)
-            reason = accounts_failure_reason(data, progress.failures, progress.failure_count, total)
+            reason = accounts_failure_reason(data, failures, count, total)
             job_id = physical_id if is_job_id(physical_id) else None
             answer = Answer(FAILED, self._failed_physical_id(req, job_id), data, reason)
         else:
@@ -574,6 +575,18 @@ def remove_users(cognito: Any, user_pool_id: str, usernames: set[str]) -> int:
                 raise
     logger.info("Removed %s users this resource imported from pool %s", removed, user_pool_id)
     return removed
+
+
+def _account_failures(progress: StepProgress, failed_rows: int) -> tuple[list[str], int]:
+    """The failed steps, plus users not found when more are missing than rows failed in the job."""
+    failures, count = list(progress.failures), progress.failure_count
+    if progress.missing_users > failed_rows:
+        names = ", ".join(progress.missing)
+        failures.append(
+            f"{plural(progress.missing_users, 'user')} not found in the pool after the import: {names}"
+        )
+        count += 1
+    return failures, count
 
 
 def _read_record(ledger: Ledger, req: Request) -> tuple[RequestRecord, str | None]:
