@@ -127,8 +127,9 @@ def sign_in(clients: Any, states: Iterable[StackState], username: str) -> list[s
     tokens = answer.get("AuthenticationResult")
     if not tokens:
         raise SignInError(f"{PASSWORD_FLOW} answered the challenge {answer.get('ChallengeName')}, not tokens")
+    secret_name = account.secret_arn.split(":secret:")[-1]
     return [
-        f"Signing in as {username}: pool {account.pool_id}, client {client_id}, {PASSWORD_FLOW}, "
-        f"the password from {account.secret_arn}",
+        f"Signing in as {username} ({PASSWORD_FLOW}): pool {account.pool_id}, client {client_id}, "
+        f"the password in secret {secret_name}",
         f"Signed in as {username}: access token {shortened(str(tokens['AccessToken']))}",
     ]
