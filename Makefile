@@ -17,9 +17,9 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml p
 
 install: $(STAMP)
 
-## Deploy the sample app into a local emulator and show the import job's progress and result.
+## Deploy the sample app into a local emulator, show the import jobs' progress and result, then sign in as its admin.
 demo: $(STAMP)
-	$(BIN)/cognito-user-import deploy-local --show-users 8
+	$(BIN)/cognito-user-import deploy-local --show-users 8 --sign-in admin@example.com
 
 ## Lint, type-check and run every test.
 ## Two workers on CI's two cores: the end-to-end tests wait on subprocesses most of the time.
