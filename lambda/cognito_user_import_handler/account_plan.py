@@ -57,16 +57,19 @@ def plan_accounts(
     ledger.write_json(Ledger.groups_name(props.source_hash), groups_by_user(rows))
     changed = _Changed(unchanged)
     update = props.existing_users is ExistingUsers.UPDATE
-    wanted = {row.username for row in rows if row.username in existing and row.username in changed}
+    address = _address_of(pool)
+    wanted = {
+        address(row) or row.username for row in rows if row.username in existing and row.username in changed
+    }
     inputs = AccountInputs(
         changed=changed,
         existing=existing,
         update_existing=update,
         current_attributes=CurrentAttributes(clients.cognito, pool, wanted) if update and wanted else _none,
         previous_groups=previous_groups,
-        passwords=passwords.by_username if passwords else (),
+        passwords=_secret_keys(passwords, rows, username_folder(pool)) if passwords else {},
         new_passwords=passwords is not None and passwords.version_id != applied.passwords_version,
-        address=_address_of(pool),
+        address=address,
     )
     steps = list(plan_steps(rows, inputs))
     if steps:
@@ -83,6 +86,12 @@ def _address_of(pool: Mapping[str, Any]) -> Callable[[AccountRow], str]:
         return next((row.attributes[a] for a in attributes if row.attributes.get(a)), "")
 
     return address
+
+
+def _secret_keys(passwords: Passwords, rows: list[AccountRow], fold: Callable[[str], str]) -> dict[str, str]:
+    """Each row's username that the secret lists, with the secret's own key for it."""
+    keys = {fold(key): key for key in passwords.by_username}
+    return {row.username: keys[fold(row.username)] for row in rows if fold(row.username) in keys}
 
 
 class _Changed:

@@ -100,7 +100,7 @@ class StepRunner:
             attributes = [{"Name": name, "Value": value} for name, value in sorted(step.attributes.items())]
             self._cognito.admin_update_user_attributes(**user, UserAttributes=attributes)
         elif step.op == PASSWORD:
-            password = self._passwords.get(step.username)
+            password = self._passwords.get(step.secret_key or step.username)
             if password is None:
                 raise _no_password(step)
             self._cognito.admin_set_user_password(**user, Password=password, Permanent=True)

@@ -35,6 +35,9 @@ class Step:
     """The name the calls give Cognito when it is not the username: in pools that sign in with email
     or phone number, Cognito names users itself and finds them by that address."""
 
+    secret_key: str = ""
+    """A password step's key in the secret, where it differs from the username (case-insensitive pools)."""
+
     @property
     def cognito_username(self) -> str:
         return self.target or self.username
@@ -43,6 +46,8 @@ class Step:
         value: dict[str, Any] = {"op": self.op, "user": self.username, "line": self.line}
         if self.target:
             value["to"] = self.target
+        if self.secret_key:
+            value["key"] = self.secret_key
         if self.group:
             value["group"] = self.group
         if self.attributes:
@@ -52,9 +57,9 @@ class Step:
     @classmethod
     def from_line(cls, line: str) -> Step:
         value = json.loads(line)
-        return cls(
-            value["op"], value["user"], int(value["line"]), value.get("group", ""), value.get(ATTRIBUTES, {})
-        )
+        group, attributes, target = value.get("group", ""), value.get(ATTRIBUTES, {}), value.get("to", "")
+        key = value.get("key", "")
+        return cls(value["op"], value["user"], int(value["line"]), group, attributes, target, key)
 
 
 @dataclass(frozen=True)
@@ -71,8 +76,8 @@ class AccountInputs:
     """An existing user's attributes as the pool holds them (asked only with update_existing)."""
     previous_groups: Mapping[str, tuple[str, ...]]
     """The groups each user had in the applied file."""
-    passwords: Container[str] = ()
-    """Usernames the secret lists."""
+    passwords: Mapping[str, str] = field(default_factory=dict)
+    """The secret's key of each username it lists (the keys match usernames as the pool compares them)."""
     new_passwords: bool = False
     """The secret's version differs from the one last applied: every listed user gets it again."""
     address: Callable[[AccountRow], str] = lambda _row: ""
@@ -90,11 +95,13 @@ def plan_steps(rows: Iterable[AccountRow], inputs: AccountInputs) -> Iterator[St
 def _row_steps(row: AccountRow, inputs: AccountInputs) -> Iterator[Step]:
     changed = row.username in inputs.changed
     if changed and inputs.update_existing and row.username in inputs.existing:
-        differing = _differing(row.attributes, inputs.current_attributes(row.username))
+        current = inputs.current_attributes(inputs.address(row) or row.username)
+        differing = _differing(row.attributes, current)
         if differing:
             yield Step(ATTRIBUTES, row.username, row.line, attributes=differing)
-    if row.username in inputs.passwords and (changed or inputs.new_passwords):
-        yield Step(PASSWORD, row.username, row.line)
+    key = inputs.passwords.get(row.username)
+    if key is not None and (changed or inputs.new_passwords):
+        yield Step(PASSWORD, row.username, row.line, secret_key="" if key == row.username else key)
     if changed:
         yield from _group_steps(row, inputs.previous_groups.get(row.username, ()))
 

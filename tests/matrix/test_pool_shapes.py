@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -153,9 +154,9 @@ class Seed:
         self.physical_id = ""
         self.files = 0
 
-    def deploy(self, text: str) -> dict[str, Any]:
+    def deploy(self, text: str, **extra: str) -> dict[str, Any]:
         self.files += 1
-        props = self.cell.world.put_source(text, key=f"users-{self.files}.csv")
+        props = self.cell.world.put_source(text, key=f"users-{self.files}.csv") | extra
         if self.props is None:
             event = self.cell.world.event("Create", props)
         else:
@@ -177,6 +178,24 @@ class Seed:
                     user["Username"] if self.shape.identity == "username" else attributes[self.shape.identity]
                 )
         return found
+
+    def identity_of(self, user: dict[str, Any]) -> str:
+        attributes = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
+        return str(user["Username"] if self.shape.identity == "username" else attributes[self.shape.identity])
+
+    def members(self, group: str) -> set[str]:
+        cognito = self.cell.world.client("cognito-idp")
+        users = cognito.list_users_in_group(UserPoolId=self.cell.world.pool_id, GroupName=group)["Users"]
+        return {self.identity_of(user) for user in users}
+
+    def status(self, row: Row) -> str:
+        cognito = self.cell.world.client("cognito-idp")
+        key = "cognito:username" if self.shape.identity == "username" else self.shape.identity
+        for page in cognito.get_paginator("list_users").paginate(UserPoolId=self.cell.world.pool_id):
+            for user in page["Users"]:
+                if self.identity_of(user) == row[key]:
+                    return str(user["UserStatus"])
+        return "absent"
 
     def expected(self, rows: list[Row]) -> set[str]:
         key = "cognito:username" if self.shape.identity == "username" else self.shape.identity
@@ -215,3 +234,35 @@ def test_a_seed_lives_in_every_pool_shape(cell: Cell, shape: Shape) -> None:
     assert refused["Reason"].startswith("No import job was created"), refused["Reason"]
     assert ":7" in refused["Reason"], refused["Reason"]  # the bad row's line
     assert len(cell.jobs()) == 2  # the create and the two added rows: nothing else ever made a job
+
+
+PASSWORD = "Shape-Passw0rd!9c"
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=[shape.name for shape in SHAPES])
+def test_accounts_are_usable_in_every_pool_shape(cell: Cell, shape: Shape) -> None:
+    """Passwords, groups and UPDATE reach the right user whatever names users in the pool."""
+    seed = Seed(cell, shape)
+    cognito = cell.world.client("cognito-idp")
+    for group in ("admins", "testers"):
+        cognito.create_group(UserPoolId=cell.world.pool_id, GroupName=group)
+    secret = cell.world.client("secretsmanager").create_secret(
+        Name=f"shape-{shape.name}", SecretString=json.dumps({"user1": PASSWORD})
+    )["ARN"]
+    rows = [shape.row(1) | {"groups": "admins testers"}, shape.row(2) | {"groups": "testers"}]
+    key = "cognito:username" if shape.identity == "username" else shape.identity
+    options = {"PasswordsSecretArn": secret, "ExistingUsers": "UPDATE"}
+
+    created = seed.deploy(users_csv(rows), **options)
+    assert created["Status"] == "SUCCESS", created["Reason"]
+    assert (created["Data"]["PasswordsSet"], created["Data"]["GroupMemberships"]) == ("1", "3")
+    assert seed.status(rows[0]) == "CONFIRMED"
+    assert seed.members("admins") == {rows[0][key]}
+
+    changed = [rows[0] | {"groups": "testers"}, rows[1] | {"given_name": "Renamed"}]
+    updated = seed.deploy(users_csv(changed), **options)
+    assert updated["Status"] == "SUCCESS", updated["Reason"]
+    assert (updated["Data"]["UpdatedUsers"], updated["Data"]["GroupMemberships"]) == ("1", "1")
+    assert seed.members("admins") == set()
+    assert seed.members("testers") == {rows[0][key], rows[1][key]}
+    assert len(cell.jobs()) == 1

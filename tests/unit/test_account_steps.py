@@ -77,9 +77,9 @@ def test_groups_are_added_when_new_and_removed_only_when_the_previous_file_liste
 
 def test_unchanged_rows_need_nothing_unless_the_passwords_are_new() -> None:
     rows = [AccountRow(2, "ana", ("admins",))]
-    unchanged = _inputs(changed=set(), passwords={"ana"})
+    unchanged = _inputs(changed=set(), passwords={"ana": "ana"})
     assert list(plan_steps(rows, unchanged)) == []
-    new_version = _inputs(changed=set(), passwords={"ana"}, new_passwords=True)
+    new_version = _inputs(changed=set(), passwords={"ana": "ana"}, new_passwords=True)
     assert list(plan_steps(rows, new_version)) == [Step(PASSWORD, "ana", 2)]
 
 
@@ -95,6 +95,8 @@ def test_steps_survive_the_ledger_round_trip() -> None:
     step = Step(ATTRIBUTES, "ana", 2, attributes={"given_name": "Anna, Jr."})
     assert Step.from_line(step.to_line()) == step
     assert Step.from_line(Step(ADD, "bo", 3, group="ops").to_line()) == Step(ADD, "bo", 3, group="ops")
+    addressed = Step(PASSWORD, "user1", 2, target="user1@example.com")
+    assert Step.from_line(addressed.to_line()) == addressed
 
 
 class FakeCognito:
