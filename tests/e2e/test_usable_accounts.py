@@ -20,15 +20,19 @@ ADMIN = "admin@example.com"
 ADMIN_GROUP = "admins"
 
 
-def _password(emulator: Emulator, secret_arn: str) -> str:
-    secrets = boto3.client(
+def _secrets(emulator: Emulator) -> Any:
+    return boto3.client(
         "secretsmanager",
         endpoint_url=emulator.url,
         region_name=emulator.region,
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
-    return str(json.loads(secrets.get_secret_value(SecretId=secret_arn)["SecretString"])[ADMIN])
+
+
+def _password(emulator: Emulator, secret_arn: str) -> str:
+    value = _secrets(emulator).get_secret_value(SecretId=secret_arn)["SecretString"]
+    return str(json.loads(value)[ADMIN])
 
 
 def _email(user: dict[str, Any]) -> str:
@@ -89,3 +93,11 @@ def test_the_admin_is_confirmed_in_its_group_and_signs_in_with_the_secrets_passw
     )
     [secret] = [r for r in template["Resources"].values() if r["Type"] == "AWS::SecretsManager::Secret"]
     assert "SecretString" not in secret["Properties"] and "GenerateSecretString" in secret["Properties"]
+
+    # destroy-local deletes the client, the group and the secret with the rest (the secret at once).
+    gone = sample_app.cli("destroy-local", "--force", "--endpoint", fast_emulator.url)
+    assert gone.exit_code == 0, gone.output
+    assert "DELETE  AWS::SecretsManager::Secret" in gone.output
+    assert "DELETE  AWS::Cognito::UserPoolGroup" in gone.output
+    assert "DELETE  AWS::Cognito::UserPoolClient" in gone.output
+    assert _secrets(fast_emulator).list_secrets()["SecretList"] == []
