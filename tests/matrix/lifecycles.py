@@ -3,6 +3,8 @@ and what a person expects afterwards."""
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,8 +138,47 @@ def delete_after_failed_create(cell: Cell) -> dict[str, Any]:
     return cell.world.event("Delete", props, physical_id=answer["PhysicalResourceId"])
 
 
+ACCOUNTS_HEADER = "cognito:username,email,email_verified,given_name,groups\n"
+PASSWORD = "Matrix-Passw0rd!3e"
+
+
+def _accounts_world(cell: Cell) -> str:
+    """Groups in the pool and a passwords secret for ana and bo; answers the secret's ARN."""
+    cognito = cell.world.client("cognito-idp")
+    for group in ("admins", "testers"):
+        cognito.create_group(UserPoolId=cell.world.pool_id, GroupName=group)
+    secrets = cell.world.client("secretsmanager")
+    value = json.dumps({"ana": PASSWORD, "bo": PASSWORD})
+    return str(secrets.create_secret(Name=f"matrix-{uuid.uuid4().hex}", SecretString=value)["ARN"])
+
+
+def accounts_create(cell: Cell) -> dict[str, Any]:
+    """A Create whose users then get passwords and groups (the steps after the job)."""
+    secret = _accounts_world(cell)
+    body = (
+        ACCOUNTS_HEADER + "ana,ana@example.com,true,Ana,admins testers\nbo,bo@example.com,true,Bo,testers\n"
+    )
+    return _create(cell, _props(cell, body, PasswordsSecretArn=secret))
+
+
+def accounts_update(cell: Cell) -> dict[str, Any]:
+    """An Update that changes an attribute (UPDATE), moves ana out of a group and sets no password."""
+    body = (
+        ACCOUNTS_HEADER + "ana,ana@example.com,true,Ana,admins testers\nbo,bo@example.com,true,Bo,testers\n"
+    )
+    props = _props(cell, body, ExistingUsers="UPDATE")
+    _accounts_world(cell)
+    answer = cell.send(_create(cell, props))
+    assert answer["Status"] == "SUCCESS", answer["Reason"]
+    changed = body.replace("Bo,testers", "Bob,testers").replace("admins testers", "admins")
+    return _update(
+        cell, _props(cell, changed, key="b.csv", ExistingUsers="UPDATE"), props, answer["PhysicalResourceId"]
+    )
+
+
 CREATED = {"ImportedUsers": "3", "SkippedUsers": "1", "FailedUsers": "0"}
 ALL = {"ana", "bo", "cy", "zed"}
+ACCOUNTS = {"ana", "bo", PRE_EXISTING}
 
 LIFECYCLES = [
     Lifecycle("create", create, Expect("SUCCESS", {"Status": "Succeeded", **CREATED}, 1, ALL), True),
@@ -172,6 +213,23 @@ LIFECYCLES = [
     Lifecycle("failed_update", failed_update, Expect("FAILED", {}, 1, ALL), True),
     Lifecycle("rollback", rollback, Expect("SUCCESS", {"Status": "Succeeded", **CREATED}, 0, ALL), False),
     Lifecycle("delete", delete, Expect("SUCCESS", {}, 0, {PRE_EXISTING}), False),
+    Lifecycle(
+        "accounts_create",
+        accounts_create,
+        Expect("SUCCESS", {"ImportedUsers": "2", "PasswordsSet": "2", "GroupMemberships": "3"}, 1, ACCOUNTS),
+        True,
+    ),
+    Lifecycle(
+        "accounts_update",
+        accounts_update,
+        Expect(
+            "SUCCESS",
+            {"Status": "NothingToImport", "UpdatedUsers": "1", "GroupMemberships": "1", "PasswordsSet": "0"},
+            0,
+            ACCOUNTS,
+        ),
+        False,
+    ),
     Lifecycle(
         "delete_after_failed_create",
         delete_after_failed_create,

@@ -69,6 +69,14 @@ COGNITO_CALLS: dict[str, dict[str, int]] = {
     "rollback": {},  # answered from the ledger
     "delete": {"AdminDeleteUser": 3},  # exactly the three users the resource created
     "delete_after_failed_create": {},
+    # The steps after the job: the groups checked once, each password and membership one call.
+    "accounts_create": READ_POOL
+    | {"ListUsers": 1, "ListGroups": 1}
+    | MAKE_JOB
+    | {"AdminSetUserPassword": 2, "AdminAddUserToGroup": 3},
+    # Both rows changed in a pool of three: one listing to find them, one to read their attributes.
+    "accounts_update": READ_POOL
+    | {"ListUsers": 2, "ListGroups": 1, "AdminUpdateUserAttributes": 1, "AdminRemoveUserFromGroup": 1},
 }
 """Each lifecycle's Cognito calls when delivered once, besides DescribeUserImportJob (its number
 follows the job's duration): what a deployment costs in the account's shared quotas."""
@@ -144,8 +152,15 @@ def test_killed_after_each_write_and_delivered_again(
         cell.world.close()
 
 
+ACCOUNT_WRITES = {
+    "AdminSetUserPassword",
+    "AdminAddUserToGroup",
+    "AdminRemoveUserFromGroup",
+    "AdminUpdateUserAttributes",
+}
 COGNITO_OPERATIONS = {
-    *("DescribeUserPool", "GetCSVHeader", "ListUsers", "AdminDeleteUser"),
+    *("DescribeUserPool", "GetCSVHeader", "ListUsers", "AdminDeleteUser", "ListGroups"),
+    *ACCOUNT_WRITES,
     *("ListUserImportJobs", "CreateUserImportJob", "StartUserImportJob", "StopUserImportJob"),
     "DescribeUserImportJob",
 }
@@ -164,12 +179,13 @@ WRITES = {
     "RemoveTargets",
     "RemovePermission",
     "DeleteRule",
+    *ACCOUNT_WRITES,
 }
 """Calls that change something. A kill right after a read leaves what a kill after the write before it
 leaves, so killing after every write (and after the last call) reaches every state a retry can find."""
 
 
-SAME_PATH_AS_CREATE = {"rows_added", "replacing"}
+SAME_PATH_AS_CREATE = {"rows_added", "replacing", "accounts_create"}
 """Lifecycles whose request takes create's path from a different start (a ledger state, another pool):
 their sweep kills after the first write of each kind, create's sweep after every write."""
 
