@@ -7,7 +7,11 @@ against an Emulator of its own in AWS-quota mode (``aws_quotas`` on, the default
 (a) Create of 10,000 users into an empty pool;
 (b) the redeploy of (a) adding 2 users: an Update whose previous state (row digests) is in the ledger;
 (c) Create of a 100,000-user seed into a pool that already holds them (10,000 with --quick); the pool
-    is filled beforehand through one import job run directly on the job API (not counted).
+    is filled beforehand through one import job run directly on the job API (not counted);
+(d) Create of 10,000 users (1,000 with --quick), each in a group and with a password from a secret: the
+    job, then 20,000 account steps paced at half of UserUpdate (25/s) and UserAccountRecovery (30/s).
+    The function's own timeout (5 minutes) ends the first invocation; scheduled polls (40 s each,
+    fired here at once instead of a minute apart) finish the steps.
 
 For each: the emulator's ``/_emulator/calls`` (reset before the request) gives the calls per category
 and the peak calls in any one-second window; the peak share is peak_rps / quota_rps, per category and
@@ -156,6 +160,66 @@ def _create_into_full_pool(emulator: Any, users: int, s3: Counter[str]) -> Cost:
     return cost
 
 
+ACCOUNT_USERS = 10_000
+QUICK_ACCOUNT_USERS = 1_000
+FUNCTION_TIMEOUT_SECONDS = 300.0  # the construct's Lambda timeout
+
+
+def _with_groups(rows: bytes) -> bytes:
+    lines = rows.decode().splitlines()
+    grouped = [
+        lines[0] + ",groups",
+        *(f"{line},{'admins' if n % 10 == 0 else 'testers'}" for n, line in enumerate(lines[1:])),
+    ]
+    return ("\n".join(grouped) + "\n").encode()
+
+
+def _create_with_accounts(emulator: Any, users: int, s3: Counter[str]) -> tuple[Cost, int]:
+    """(d) a Create whose users all get a group and a password; (its cost, the invocations it took)."""
+    import json
+
+    world = create_world(emulator.url, pool_name="accounts-pool")
+    try:
+        cognito = world.client("cognito-idp")
+        for group in ("admins", "testers"):
+            cognito.create_group(UserPoolId=world.pool_id, GroupName=group)
+        passwords = {f"user{i:06d}": f"Bench-{i:06d}!Pw" for i in range(users)}
+        secret = world.client("secretsmanager").create_secret(
+            Name="bench", SecretString=json.dumps(passwords)
+        )
+        props = world.put_source(_with_groups(user_rows(users))) | {"PasswordsSecretArn": secret["ARN"]}
+        event = world.event("Create", props, logical_id="AccountsSeed")
+        cost, invocations = _request_with_polls(emulator, world, event, s3)
+    finally:
+        world.close()
+    data = cost.answer["Data"]
+    if (data.get("PasswordsSet"), data.get("GroupMemberships")) != (str(users), str(users)):
+        raise RuntimeError(f"(d) expected {users} passwords and memberships: {data}")
+    return cost, invocations
+
+
+def _request_with_polls(
+    emulator: Any, world: World, event: dict[str, Any], s3: Counter[str]
+) -> tuple[Cost, int]:
+    """A request that outlives its invocation: the scheduled polls are fired as soon as they exist."""
+    s3.clear()
+    emulator.calls.reset()
+    arrivals = len(world.responses.arrivals)
+    invoked_at = time.time()
+    cold_handler()(event, LambdaContext(FUNCTION_TIMEOUT_SECONDS))
+    invocations = 1
+    while len(world.responses.arrivals) <= arrivals:
+        for scheduled in world.scheduled_inputs():
+            cold_handler()(scheduled, LambdaContext(FUNCTION_TIMEOUT_SECONDS))
+            invocations += 1
+        time.sleep(0.5)
+    body = world.responses.responses[-1]
+    if body["Status"] != "SUCCESS":
+        raise RuntimeError(f"the request failed: {body.get('Reason')}")
+    seconds = world.responses.arrivals[-1] - invoked_at
+    return Cost(seconds, emulator.calls.to_json(), Counter(s3), body), invocations
+
+
 def _rows(
     label: str, cost: Cost, *, calls_limit: float | None, seconds_limit: float | None
 ) -> list[Measurement]:
@@ -182,6 +246,8 @@ def run(emulator: object, *, quick: bool = False) -> list[Measurement]:
         set_aws_environment(own.url)
         create, update = _create_then_update(own, USERS, s3)
         full = _create_into_full_pool(own, full_pool, s3)
+        account_users = QUICK_ACCOUNT_USERS if quick else ACCOUNT_USERS
+        accounts, invocations = _create_with_accounts(own, account_users, s3)
     return [
         *_rows(f"(a) Create, {USERS:,} users, empty pool", create, calls_limit=None, seconds_limit=None),
         *_rows(
@@ -193,4 +259,11 @@ def run(emulator: object, *, quick: bool = False) -> list[Measurement]:
         *_rows(
             f"(c) Create, {full_pool:,} users, pool holds them", full, calls_limit=None, seconds_limit=None
         ),
+        *_rows(
+            f"(d) Create, {account_users:,} users with groups and passwords",
+            accounts,
+            calls_limit=None,
+            seconds_limit=None,
+        ),
+        Measurement(NAME, "(d) invocations (the first, then scheduled polls)", invocations, "calls", None),
     ]
