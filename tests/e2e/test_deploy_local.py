@@ -14,6 +14,8 @@ from cognito_user_import_emulator import Emulator
 pytestmark = pytest.mark.e2e
 
 SEED_USERS = 50
+ADMINS = 1
+"""The sample's admin, seeded by its own import (SeedAdmins, one job on the first deployment)."""
 NEW_USERS = (
     "nora.lindqvist@example.com,nora.lindqvist@example.com,true,Nora,Lindqvist,Nora Lindqvist,"
     "+12065550190,sv-SE,acme,team,5",
@@ -33,8 +35,10 @@ def _cognito(emulator: Emulator) -> object:
 
 
 def _jobs(emulator: Emulator, pool_id: str) -> list[dict[str, object]]:
+    """The jobs of the users file's import (SeedUsers); the admin's import makes its own."""
     cognito = _cognito(emulator)
-    return list(cognito.list_user_import_jobs(UserPoolId=pool_id, MaxResults=60)["UserImportJobs"])  # type: ignore[attr-defined]
+    jobs = cognito.list_user_import_jobs(UserPoolId=pool_id, MaxResults=60)["UserImportJobs"]  # type: ignore[attr-defined]
+    return [job for job in jobs if ".SeedUsers." in str(job["JobName"])]
 
 
 def test_deploy_redeploy_update_and_destroy(fast_emulator: Emulator, sample_app: SampleApp) -> None:
@@ -70,7 +74,7 @@ def test_deploy_redeploy_update_and_destroy(fast_emulator: Emulator, sample_app:
     assert outputs(third)["UserPoolId"] == pool_id
     assert len(_jobs(fast_emulator, pool_id)) == 2
     users = _cognito(fast_emulator).list_users(UserPoolId=pool_id, Limit=60)["Users"]  # type: ignore[attr-defined]
-    assert len(users) == SEED_USERS + 2
+    assert len(users) == SEED_USERS + ADMINS + 2
 
     # No terminal to ask on and no --force: nothing is deleted.
     refused = sample_app.cli("destroy-local", *endpoint)
