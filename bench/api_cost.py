@@ -187,7 +187,10 @@ def _create_with_accounts(emulator: Any, users: int, s3: Counter[str]) -> tuple[
         secret = world.client("secretsmanager").create_secret(
             Name="bench", SecretString=json.dumps(passwords)
         )
-        props = world.put_source(_with_groups(user_rows(users))) | {"PasswordsSecretArn": secret["ARN"]}
+        props = world.put_source(_with_groups(user_rows(users))) | {
+            "PasswordsSecretArn": secret["ARN"],
+            "TimeoutSeconds": "3600",
+        }
         event = world.event("Create", props, logical_id="AccountsSeed")
         cost, invocations = _request_with_polls(emulator, world, event, s3)
     finally:

@@ -18,6 +18,8 @@ from typing import Any
 from moto.cognitoidp.models import CognitoIdpUserPool
 from moto.cognitoidp.responses import CognitoIdpResponse
 
+from cognito_user_csv.facts import PASSWORD_HASHING_ALGORITHMS  # the API model's enum
+
 from . import pool_rules
 from .errors import JSON_CONTENT_TYPE, CognitoError, invalid_parameter, not_found
 from .jobs import ImportJob, new_job_id
@@ -27,7 +29,6 @@ Handler = Callable[[Any], Any]
 Answer = tuple[str, dict[str, str]]
 
 MAX_JOBS_PER_POOL = 1000
-PASSWORD_HASHING_ALGORITHMS = ("BCRYPT", "SCRYPT", "ARGON2ID", "PBKDF2_SHA256")
 
 # (pattern, min length, max length) from the service model; \w and \s are ASCII as in Java.
 _JOB_NAME = (re.compile(r"[\w\s+=,.@-]+", re.ASCII), 1, 128)

@@ -477,14 +477,13 @@ class ImportService:
         if done:
             return self._finish_accounts(req, ledger, record, progress, len(steps))
         if self._now() >= record.deadline:
-            reason = (
-                f"the resource's timeout ended with {progress.done} of {len(steps)} account steps applied"
-            )
+            applied = f"{progress.steps_done()} of {len(steps)}"
+            reason = f"the resource's timeout ended with {applied} account steps applied"
             return self._fail(req, ledger, record, reason)
         record.claim_until = self._now()  # released: the next poll goes on at once
         ledger.write_json(Ledger.request_name(record.request_id), record.to_json(), etag=latest[0])
         physical_id = str(record.imported["physical_id"]) if record.imported else ""
-        logger.info("Applied %s of %s account steps; scheduled polling goes on", progress.done, len(steps))
+        logger.info("Applied %s of %s account steps; polling goes on", progress.steps_done(), len(steps))
         return HandOver(physical_id, {"JobId": record.job_id or ""})
 
     def _passwords(self, req: Request, record: RequestRecord, steps: list[Step]) -> dict[str, str]:
