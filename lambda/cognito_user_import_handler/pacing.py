@@ -9,6 +9,7 @@ others.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -35,8 +36,16 @@ QUOTAS: dict[str, tuple[str, float, float | None]] = {
 }
 DEFAULT_SHARE = 0.5
 HEADROOM = 0.95
-"""Calls are spaced for 95% of the share: the service counts arrivals, and network jitter can bring
+"""Calls are spaced for 95% of the rate: the service counts arrivals, and network jitter can bring
 two calls closer than they were sent."""
+
+
+def spaced_rate(limit: float) -> float:
+    """The even rate that keeps every one-second window within `limit` calls: evenly spaced calls at r
+    a second put floor(r) + 1 calls in some windows, so r stays under floor(limit) (12.5 allowed a
+    second: 12 calls a window, 11.4 a second)."""
+    whole = math.floor(limit)
+    return (whole if whole >= 1 else limit) * HEADROOM
 
 
 class Spacing:
@@ -97,7 +106,7 @@ class Pacer:
     def _spacing(self, key: tuple[str, ...], rate: float) -> Spacing:
         spacing = self._spacings.get(key)
         if spacing is None:
-            spacing = self._spacings[key] = Spacing(rate * self._share * HEADROOM, self._now, self._sleep)
+            spacing = self._spacings[key] = Spacing(spaced_rate(rate * self._share), self._now, self._sleep)
         return spacing
 
     def attach(self, client: Any) -> None:
