@@ -22,9 +22,10 @@ demo: $(STAMP)
 	$(BIN)/cognito-user-import deploy-local --show-users 8 --sign-in admin@example.com
 
 ## Lint, type-check and run every test.
-## Two workers on CI's two cores: the end-to-end tests wait on subprocesses most of the time.
+## Three workers on CI's two cores: the tests wait on subprocesses, emulated jobs and paced calls most
+## of the time (a two-worker run used about one core on average).
 test: lint
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 3
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
