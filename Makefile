@@ -23,9 +23,9 @@ demo: $(STAMP)
 
 ## Lint, type-check and run every test.
 ## Three workers on CI's two cores: the tests wait on subprocesses, emulated jobs and paced calls most
-## of the time (a two-worker run used about one core on average).
+## of the time (a two-worker run used about one core on average). worksteal: no worker idles at the end.
 test: lint
-	$(BIN)/python -m pytest -n 3
+	$(BIN)/python -m pytest -n 3 --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
