@@ -57,7 +57,24 @@ class UserPlan:
     line: int
     username: str
     action: str
-    details: list[str] = field(default_factory=list)
+    """import, skip (why) or update (which attributes)."""
+    steps: list[Step] = field(default_factory=list)
+    """The account steps a deployment takes for this user."""
+
+    def groups(self, op: str) -> list[str]:
+        return [step.group for step in self.steps if step.op == op]
+
+    @property
+    def sets_password(self) -> bool:
+        return any(step.op == PASSWORD for step in self.steps)
+
+    @property
+    def details(self) -> list[str]:
+        found = ["password set"] if self.sets_password else []
+        for op, what in ((ADD, "groups added"), (REMOVE, "groups removed")):
+            if self.groups(op):
+                found.append(f"{what}: {', '.join(self.groups(op))}")
+        return found
 
 
 def plan_file(
@@ -104,9 +121,8 @@ def _user_plans(path: str, plan: Plan, existing_users: ExistingUsers) -> list[Us
         for row in read_account_rows(body):
             own = steps.get(row.username, [])
             plans.append(
-                UserPlan(row.line, row.username, _action(row.username, imported, own, existing_users))
+                UserPlan(row.line, row.username, _action(row.username, imported, own, existing_users), own)
             )
-            plans[-1].details.extend(_details(own))
     return plans
 
 
@@ -121,24 +137,11 @@ def _action(username: str, imported: set[str], steps: list[Step], existing_users
     return "skip (exists; changed attributes are not applied with existing_users SKIP)"
 
 
-def _details(steps: list[Step]) -> Iterator[str]:
-    if any(s.op == PASSWORD for s in steps):
-        yield "password set"
-    added = [s.group for s in steps if s.op == ADD]
-    removed = [s.group for s in steps if s.op == REMOVE]
-    if added:
-        yield "groups added: " + ", ".join(added)
-    if removed:
-        yield "groups removed: " + ", ".join(removed)
-
-
 def summary(plans: list[UserPlan]) -> str:
     """The counts a deployment reports: imported, skipped, updated, passwords, memberships."""
     actions = Counter(p.action.split(" ", 1)[0] for p in plans)
-    passwords = sum("password set" in p.details for p in plans)
-    memberships = sum(
-        len(d.split(": ", 1)[1].split(", ")) for p in plans for d in p.details if d.startswith("groups ")
-    )
+    passwords = sum(p.sets_password for p in plans)
+    memberships = sum(len(p.groups(ADD)) + len(p.groups(REMOVE)) for p in plans)
     return (
         f"{len(plans)} users: {actions['import']} to import, {actions['skip'] + actions['update']} existing"
         f" ({actions['update']} to update); {passwords} passwords to set; {memberships} group memberships"

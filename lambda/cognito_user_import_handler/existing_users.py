@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from cognito_user_csv.username_index import UsernameIndex
@@ -27,26 +27,45 @@ def username_folder(user_pool: Mapping[str, Any]) -> Callable[[str], str]:
     return (lambda name: name) if _case_sensitive(user_pool) else str.casefold
 
 
+def find_user(
+    cognito: CognitoIdentityProviderClient, user_pool: Mapping[str, Any], name: str
+) -> Mapping[str, Any] | None:
+    """The user with this username, or with it as a sign-in alias: ListUsers with a filter, one call
+    an attribute, never AdminGetUser (which counts as a monthly active user)."""
+    quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+    for attribute in ["username", *sorted(alias_attributes(user_pool))]:
+        page = cognito.list_users(
+            UserPoolId=str(user_pool["Id"]), Filter=f'{attribute} = "{quoted}"', Limit=1
+        )
+        for user in page.get("Users", []):
+            return user
+    return None
+
+
+def list_users(
+    cognito: CognitoIdentityProviderClient, user_pool: Mapping[str, Any], **request: Any
+) -> Iterator[Mapping[str, Any]]:
+    """Every user of the pool, 60 a page."""
+    request = {"UserPoolId": user_pool["Id"], "Limit": 60, **request}
+    while True:
+        page = cognito.list_users(**request)
+        yield from page.get("Users", [])
+        token = page.get("PaginationToken")
+        if not token:
+            return
+        request["PaginationToken"] = token
+
+
 class LookedUpUsernames:
     """Asks the pool about each name (ListUsers with a filter): cheaper than listing a large pool
     when only a few rows are new."""
 
     def __init__(self, cognito: CognitoIdentityProviderClient, user_pool: Mapping[str, Any]) -> None:
         self._cognito = cognito
-        self._pool_id = str(user_pool["Id"])
-        self._attributes = ["username", *sorted(alias_attributes(user_pool))]
+        self._pool = user_pool
 
     def __contains__(self, username: object) -> bool:
-        if not isinstance(username, str):
-            return False
-        quoted = username.replace("\\", "\\\\").replace('"', '\\"')
-        for attribute in self._attributes:
-            page = self._cognito.list_users(
-                UserPoolId=self._pool_id, Filter=f'{attribute} = "{quoted}"', Limit=1
-            )
-            if page.get("Users"):
-                return True
-        return False
+        return isinstance(username, str) and find_user(self._cognito, self._pool, username) is not None
 
 
 class ExistingUsernames:
@@ -72,22 +91,13 @@ class ExistingUsernames:
         aliases = alias_attributes(user_pool)
         fold = username_folder(user_pool)
         names = UsernameIndex()
-        request: dict[str, Any] = {
-            "UserPoolId": user_pool["Id"],
-            "Limit": 60,
-            "AttributesToGet": sorted(aliases) if aliases else ["sub"],
-        }
-        while True:
-            page = cognito.list_users(**request)
-            for user in page.get("Users", []):
-                names.add(fold(user["Username"]), 0)
-                for attribute in user.get("Attributes", []):
-                    if attribute["Name"] in aliases and attribute.get("Value"):
-                        names.add(fold(attribute["Value"]), 0)
-            token = page.get("PaginationToken")
-            if not token:
-                return cls(names, fold)
-            request["PaginationToken"] = token
+        to_get = sorted(aliases) if aliases else ["sub"]
+        for user in list_users(cognito, user_pool, AttributesToGet=to_get):
+            names.add(fold(user["Username"]), 0)
+            for attribute in user.get("Attributes", []):
+                if attribute["Name"] in aliases and attribute.get("Value"):
+                    names.add(fold(attribute["Value"]), 0)
+        return cls(names, fold)
 
 
 class CurrentAttributes:
@@ -111,30 +121,18 @@ class CurrentAttributes:
     def __call__(self, username: str) -> dict[str, str]:
         if self._listed is not None:
             return self._listed.get(self._fold(username), {})
-        quoted = username.replace("\\", "\\\\").replace('"', '\\"')
-        for attribute in ["username", *sorted(alias_attributes(self._pool))]:
-            page = self._cognito.list_users(
-                UserPoolId=str(self._pool["Id"]), Filter=f'{attribute} = "{quoted}"', Limit=1
-            )
-            for user in page.get("Users", []):
-                return _attributes(user)
-        return {}
+        user = find_user(self._cognito, self._pool, username)
+        return _attributes(user) if user is not None else {}
 
     def _list(self, wanted: set[str]) -> dict[str, dict[str, str]]:
         aliases = alias_attributes(self._pool)
         found: dict[str, dict[str, str]] = {}
-        request: dict[str, Any] = {"UserPoolId": self._pool["Id"], "Limit": 60}
-        while True:
-            page = self._cognito.list_users(**request)
-            for user in page.get("Users", []):
-                values = _attributes(user)
-                keys = [user["Username"], *(values[a] for a in aliases if values.get(a))]
-                for key in {self._fold(k) for k in keys} & wanted:
-                    found[key] = values
-            token = page.get("PaginationToken")
-            if not token:
-                return found
-            request["PaginationToken"] = token
+        for user in list_users(self._cognito, self._pool):
+            values = _attributes(user)
+            keys = [user["Username"], *(values[a] for a in aliases if values.get(a))]
+            for key in {self._fold(k) for k in keys} & wanted:
+                found[key] = values
+        return found
 
 
 def _attributes(user: Mapping[str, Any]) -> dict[str, str]:

@@ -13,7 +13,7 @@ from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk.assertions import Capture, Match, Template
 
-from cognito_user_import import ExistingUsers, UserCsv, UserImport, UserRecord
+from cognito_user_import import ExistingUsers, UserCsv, UserImport
 
 PASSWORD = "Unique-Passw0rd-4f1e!"
 
@@ -157,7 +157,3 @@ def test_account_figures_are_attributes(tmp_path: Path) -> None:
 def test_passwords_must_be_a_secret(tmp_path: Path) -> None:
     with pytest.raises(TypeError, match=r"passwords .*secretsmanager.ISecret"):
         _synth(tmp_path, PLAIN, secret="arn:aws:secretsmanager:eu-west-1:123456789012:secret:x")
-
-
-def test_user_records_are_unchanged_by_the_options() -> None:
-    assert UserRecord("ana", {"email": "ana@example.com"}).username == "ana"

@@ -7,11 +7,9 @@ import json
 import string
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from cognito_user_import_emulator import Emulator
 from cognito_user_import_local.resources import PROVISIONERS
 from cognito_user_import_local.resources.base import Environment, ResourceError
 from cognito_user_import_local.resources.cognito import UserPool, UserPoolClient, UserPoolGroup
@@ -21,21 +19,6 @@ from cognito_user_import_local.state import DeployedResource, StackState
 from cognito_user_import_local.summary import resource_table
 
 PASSWORD_AUTH = ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
-
-
-def _client(emulator: Emulator, service: str) -> Any:
-    return boto3.client(
-        service,  # type: ignore[call-overload]
-        endpoint_url=emulator.url,
-        region_name=emulator.region,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-
-
-@pytest.fixture
-def env(emulator: Emulator) -> Environment:
-    return Environment(lambda service: _client(emulator, service), "Stack", emulator.region, "123456789012")
 
 
 @pytest.fixture

@@ -8,10 +8,8 @@ import json
 import zipfile
 from typing import Any
 
-import boto3
 import pytest
 
-from cognito_user_import_emulator import Emulator
 from cognito_user_import_local.modelled import AutoDeleteObjects, BucketDeployment
 from cognito_user_import_local.placeholders import placeholder_attribute, placeholder_id, placeholders_used
 from cognito_user_import_local.resources.base import Environment, Provisioned
@@ -20,21 +18,6 @@ from cognito_user_import_local.resources.kms import Key
 from cognito_user_import_local.resources.storage import BucketPolicy
 from cognito_user_import_local.state import DeployedResource
 from cognito_user_import_local.summary import resource_table
-
-
-def _client(emulator: Emulator, service: str) -> Any:
-    return boto3.client(
-        service,  # type: ignore[call-overload]
-        endpoint_url=emulator.url,
-        region_name=emulator.region,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-
-
-@pytest.fixture
-def env(emulator: Emulator) -> Environment:
-    return Environment(lambda service: _client(emulator, service), "Stack", emulator.region, "123456789012")
 
 
 def _zip(files: dict[str, str]) -> bytes:
