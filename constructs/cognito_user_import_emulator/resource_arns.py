@@ -10,9 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs
 from xml.etree import ElementTree
+
+from moto.s3.responses import S3Response
+from moto.s3.utils import bucket_name_from_url
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/")
 _LAMBDA_PATH = re.compile(r"^/\d{4}-\d{2}-\d{2}/functions/?(?P<name>[^/]*)/?(?P<rest>.*)$")
@@ -250,7 +254,13 @@ _VERSIONED = frozenset({"GetObject", "DeleteObject", "GetObjectTagging", "PutObj
 
 
 def s3_bucket_and_key(request: SignedRequest) -> tuple[str, str]:
-    """Path-style addressing (what boto3 uses with an endpoint URL): ``/bucket/key``."""
+    """The bucket and key, addressed as moto reads them: path style (``/bucket/key``, what boto3 uses
+    with an endpoint URL on an IP address or localhost) or virtual-hosted (``bucket.host/key``)."""
+    host = request.header("host") or ""
+    if S3Response.subdomain_based_buckets(SimpleNamespace(headers={"host": host}, url=f"http://{host}/")):
+        bucket = bucket_name_from_url(f"http://{host}/")
+        if bucket:
+            return bucket, request.path.lstrip("/")
     bucket, _, key = request.path.lstrip("/").partition("/")
     return bucket, key
 

@@ -437,3 +437,17 @@ def test_a_logs_role_without_policies_fails_the_job_naming_create_log_stream(emu
     assert job["Status"] == "Failed"
     assert role in job["CompletionMessage"]
     assert "logs:CreateLogStream" in job["CompletionMessage"]
+
+
+def test_kms_is_authorized_on_the_key_arn_an_alias_names(world: World) -> None:
+    kms = world.client(world.plain, "kms")
+    mine = kms.create_key()["KeyMetadata"]["Arn"]
+    theirs = kms.create_key()["KeyMetadata"]["Arn"]
+    kms.create_alias(AliasName="alias/theirs", TargetKeyId=theirs)
+    role, session = world.role_session(allow("kms:DescribeKey", mine))
+    caller = world.client(session, "kms")
+
+    assert caller.describe_key(KeyId=mine)["KeyMetadata"]["Arn"] == mine
+    with pytest.raises(ClientError) as error:
+        caller.describe_key(KeyId="alias/theirs")
+    assert_denied(error, "AccessDeniedException", 400, denied_message(role, "kms:DescribeKey", theirs))
