@@ -128,12 +128,13 @@ def json_resources(request: SignedRequest, action: str, names: Names) -> tuple[s
 
 def logs_resources(region: str, account: str, operation: str, params: dict[str, Any]) -> tuple[str, ...]:
     """Stream operations on the stream's ARN; group operations on the group's ARN, or on the
-    ``...:log-group:NAME:log-stream:`` form AWS's denials name (both readings count, docs/facts.md)."""
+    ``...:log-group:NAME:log-stream:`` form AWS's denials name. DescribeLogGroups, prefix or not: on
+    ``...:log-group::log-stream:`` (what AWS's denials name) or ``*`` (the Service Authorization
+    Reference lists no resource type). Each reading counts (docs/facts.md, "IAM enforcement")."""
     base = f"arn:aws:logs:{region}:{account}:log-group"
     group = params.get("logGroupName")
     if operation == "DescribeLogGroups":
-        prefix = params.get("logGroupNamePrefix") or ""
-        return (f"{base}::log-stream:", f"{base}:{prefix}")
+        return (f"{base}::log-stream:", "*")
     if not group:
         return ("*",)
     stream = params.get("logStreamName")

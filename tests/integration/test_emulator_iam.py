@@ -322,17 +322,29 @@ def test_logs_are_authorized_on_the_group_and_stream(world: World) -> None:
     )
 
 
-def test_describe_log_groups_counts_either_reading(world: World) -> None:
+def test_describe_log_groups_is_authorized_on_no_group_and_a_prefix_grant_is_not_enough(world: World) -> None:
     world.client(world.plain, "logs").create_log_group(logGroupName="/aws/cognito/userpools/p1/pool")
     base = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group"
-    _, by_prefix = world.role_session(allow("logs:DescribeLogGroups", f"{base}:/aws/cognito/userpools/p1/*"))
     _, by_empty_stream = world.role_session(allow("logs:DescribeLogGroups", f"{base}::log-stream:"))
+    _, by_any_group = world.role_session(allow("logs:DescribeLogGroups", f"{base}:*"))
+    _, by_anything = world.role_session(allow("logs:DescribeLogGroups", "*"))
+    role, by_prefix = world.role_session(
+        allow("logs:DescribeLogGroups", f"{base}:/aws/cognito/userpools/p1/*")
+    )
 
-    for session in (by_prefix, by_empty_stream):
+    for session in (by_empty_stream, by_any_group, by_anything):
         found = world.client(session, "logs").describe_log_groups(
             logGroupNamePrefix="/aws/cognito/userpools/p1/"
         )
         assert [g["logGroupName"] for g in found["logGroups"]] == ["/aws/cognito/userpools/p1/pool"]
+    with pytest.raises(ClientError) as error:
+        world.client(by_prefix, "logs").describe_log_groups(logGroupNamePrefix="/aws/cognito/userpools/p1/")
+    assert_denied(
+        error,
+        "AccessDeniedException",
+        400,
+        denied_message(role, "logs:DescribeLogGroups", f"{base}::log-stream:"),
+    )
 
 
 # ---- events, lambda, secretsmanager --------------------------------------------------------------
