@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 from moto.iam.access_control import AssumedRoleAccessKey, IAMPolicy, PermissionResult
 from moto.iam.models import iam_backends
 from moto.kms.models import kms_backends
-from moto.s3.models import s3_backends
+from moto.s3.models import FakeDeleteMarker, s3_backends
 from moto.secretsmanager.models import secretsmanager_backends
 from moto.sts.models import sts_backends
 
@@ -212,7 +212,7 @@ def implicit_checks(request: SignedRequest, account_id: str) -> list[Check]:
         role = request.params.get("CloudWatchLogsRoleArn")
         return [Check("iam:PassRole", (str(role),))] if role else []
     if request.service == "s3":
-        return _s3_kms(request, account_id)
+        return _s3_implicit(request, account_id)
     return []
 
 
@@ -222,16 +222,22 @@ def _secret_decrypt(account_id: str, region: str, secret_id: str) -> list[Check]
     return [Check("kms:Decrypt", (key,))] if key else []
 
 
-def _s3_kms(request: SignedRequest, account_id: str) -> list[Check]:
+def _s3_implicit(request: SignedRequest, account_id: str) -> list[Check]:
+    """KMS behind an SSE-KMS object, and ``s3:ListBucket`` to learn that a key does not exist: without
+    it S3 answers a GET or HEAD of a missing key 403, not 404 (S3 API reference, GetObject and
+    HeadObject, "Permissions")."""
     bucket_name, key_name = s3_bucket_and_key(request)
     if not key_name or set(request.query) - {"versionId", "x-id"} - _PRESIGN_PARAMS:
         return []  # bucket operations and subresources (tagging, acl, multipart parts) need no key
     bucket = s3_backends[account_id][PARTITION].buckets.get(bucket_name)
     if bucket is None:
         return []
-    if request.method == "GET":
-        stored = _stored_object(bucket, key_name, request.query_value("versionId"))
-        if stored is None or getattr(stored, "encryption", None) != "aws:kms":
+    if request.method in ("GET", "HEAD"):
+        version_id = request.query_value("versionId")
+        stored = _stored_object(bucket, key_name, version_id)
+        if (stored is None or isinstance(stored, FakeDeleteMarker)) and version_id is None:
+            return [Check("s3:ListBucket", (f"arn:aws:s3:::{bucket_name}",))]
+        if request.method == "HEAD" or getattr(stored, "encryption", None) != "aws:kms":
             return []
         key = _customer_key_arn(account_id, request.region, getattr(stored, "kms_key_id", None))
         return [Check("kms:Decrypt", (key,))] if key else []

@@ -243,6 +243,25 @@ def test_s3_objects_and_versions_are_authorized_on_their_arn(world: World) -> No
     )
 
 
+def test_a_missing_key_is_403_without_list_bucket_and_404_with_it(world: World) -> None:
+    world.client(world.plain, "s3").create_bucket(Bucket="sparse")
+    role, session = world.role_session(allow("s3:GetObject", "arn:aws:s3:::sparse/*"))
+    caller = world.client(session, "s3")
+
+    with pytest.raises(ClientError) as error:
+        caller.get_object(Bucket="sparse", Key="missing")
+    assert_denied(error, "AccessDenied", 403, denied_message(role, "s3:ListBucket", "arn:aws:s3:::sparse"))
+
+    world.iam.put_role_policy(
+        RoleName=role,
+        PolicyName="list",
+        PolicyDocument=json.dumps(allow("s3:ListBucket", "arn:aws:s3:::sparse")),
+    )
+    with pytest.raises(ClientError) as error:
+        caller.get_object(Bucket="sparse", Key="missing")
+    assert error.value.response["Error"]["Code"] == "NoSuchKey"
+
+
 def test_delete_objects_needs_delete_object_on_each_key(world: World) -> None:
     s3 = world.client(world.plain, "s3")
     s3.create_bucket(Bucket="many")
@@ -363,6 +382,39 @@ def test_events_rules_are_authorized_on_the_rule_arn(world: World) -> None:
         caller.describe_rule(Name="theirs")
     assert_denied(
         error, "AccessDeniedException", 400, denied_message(role, "events:DescribeRule", f"{rule}/theirs")
+    )
+
+
+def test_crhelper_polling_calls_are_authorized_on_the_rule_and_function(world: World) -> None:
+    function = _function(world, "handler")
+    rule = f"arn:aws:events:{REGION}:{ACCOUNT}:rule"
+    role, session = world.role_session(
+        allow(
+            ["events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:DeleteRule"],
+            f"{rule}/handler*",
+        ),
+        allow(["lambda:AddPermission", "lambda:RemovePermission"], function),
+    )
+    events, lambda_client = world.client(session, "events"), world.client(session, "lambda")
+
+    rule_arn = events.put_rule(Name="handlerPoll", ScheduleExpression="rate(2 minutes)", State="ENABLED")[
+        "RuleArn"
+    ]
+    lambda_client.add_permission(
+        FunctionName=function,
+        StatementId="handlerPoll",
+        Action="lambda:InvokeFunction",
+        Principal="events.amazonaws.com",
+        SourceArn=rule_arn,
+    )
+    events.put_targets(Rule="handlerPoll", Targets=[{"Id": "1", "Arn": function}])
+    events.remove_targets(Rule="handlerPoll", Ids=["1"])
+    events.delete_rule(Name="handlerPoll")
+    lambda_client.remove_permission(FunctionName=function, StatementId="handlerPoll")
+    with pytest.raises(ClientError) as error:
+        events.put_rule(Name="otherPoll", ScheduleExpression="rate(2 minutes)")
+    assert_denied(
+        error, "AccessDeniedException", 400, denied_message(role, "events:PutRule", f"{rule}/otherPoll")
     )
 
 
