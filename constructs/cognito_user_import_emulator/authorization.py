@@ -11,6 +11,7 @@ conditions (moto's evaluator treats a condition without a value in the request a
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from collections.abc import Iterable
@@ -124,7 +125,7 @@ class Authorizer:
     def refusal(self, environ: dict[str, Any], body: bytes) -> WsgiAnswer | None:
         if not self._settings.enforce_iam:
             return None
-        request = signed_request(environ, body, _json_params(environ, body))
+        request = signed_request(environ, body)
         if request is None:
             return None
         # moto's models are not thread-safe: its IAM/STS/KMS/S3 state is read under the store's lock.
@@ -132,6 +133,8 @@ class Authorizer:
             session = find_session(request.access_key_id)
             if session is None:
                 return None
+            if request.service != "s3":  # an S3 body is an object, not parameters
+                request = dataclasses.replace(request, params=_json_params(body))
             names = Names(
                 session.account_id,
                 lambda region, secret: secret_arn(session.account_id, region, secret),
@@ -145,10 +148,9 @@ class Authorizer:
         return None
 
 
-def _json_params(environ: dict[str, Any], body: bytes) -> dict[str, Any]:
-    content_type = str(environ.get("CONTENT_TYPE") or "")
-    if "json" not in content_type or not body.strip():
-        return {}
+def _json_params(body: bytes) -> dict[str, Any]:
+    if not body.lstrip().startswith(b"{"):
+        return {}  # not JSON (XML, a form, a file): nothing the mapping reads
     try:
         params = json.loads(body)
     except (ValueError, UnicodeDecodeError):

@@ -7,14 +7,17 @@ grant scoped to a resource, never more lenient.
 
 from __future__ import annotations
 
+import base64
 import re
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 from xml.etree import ElementTree
 
+from moto.kms.utils import _deserialize_ciphertext_blob
 from moto.s3.responses import S3Response
 from moto.s3.utils import bucket_name_from_url
 
@@ -55,7 +58,7 @@ class SignedRequest:
         return self.headers.get("HTTP_" + name.upper().replace("-", "_"))
 
 
-def signed_request(environ: dict[str, Any], body: bytes, params: dict[str, Any]) -> SignedRequest | None:
+def signed_request(environ: dict[str, Any], body: bytes) -> SignedRequest | None:
     """The request's SigV4 identity and shape, or None when it is not signed (nothing to authorize)."""
     query = parse_qs(environ.get("QUERY_STRING") or "", keep_blank_values=True)
     match = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION") or "")
@@ -75,7 +78,6 @@ def signed_request(environ: dict[str, Any], body: bytes, params: dict[str, Any])
         headers=headers,
         body=body,
         target=str(environ.get("HTTP_X_AMZ_TARGET") or ""),
-        params=params,
     )
 
 
@@ -121,9 +123,20 @@ def json_resources(request: SignedRequest, action: str, names: Names) -> tuple[s
         secret = params.get("SecretId") or params.get("Name")
         return (names.secret_arn(region, str(secret)),) if secret else ("*",)
     if service == "kms":
-        key = params.get("KeyId") or params.get("TargetKeyId")
+        key = params.get("KeyId") or params.get("TargetKeyId") or _ciphertext_key(params)
         return (names.key_arn(region, str(key)),) if key else ("*",)
     return ("*",)
+
+
+def _ciphertext_key(params: dict[str, Any]) -> str | None:
+    """The key a ciphertext names (Decrypt without KeyId is authorized on it), in moto's blob format."""
+    blob = params.get("CiphertextBlob") or params.get("SourceCiphertextBlob")
+    if not isinstance(blob, str):
+        return None
+    try:
+        return str(_deserialize_ciphertext_blob(base64.b64decode(blob)).key_id)
+    except (ValueError, struct.error, UnicodeDecodeError):
+        return None
 
 
 def logs_resources(region: str, account: str, operation: str, params: dict[str, Any]) -> tuple[str, ...]:
@@ -271,7 +284,7 @@ def s3_checks(request: SignedRequest) -> list[Check]:
     if not bucket:
         return [Check("s3:ListAllMyBuckets", ("*",))]
     if key:
-        return [_object_check(request, bucket, key)]
+        return [_object_check(request, bucket, key), *_copy_source(request)]
     if request.method == "POST" and "delete" in request.query:
         keys = _deleted_keys(request.body)
         return [_s3(_versioned("DeleteObject", version), f"{bucket}/{name}") for name, version in keys]
@@ -288,6 +301,16 @@ def _object_check(request: SignedRequest, bucket: str, key: str) -> Check:
             return _s3(_versioned(action, request.query_value("versionId")), resource)
     operation = _OBJECT_PLAIN.get(request.method, "*")
     return _s3(_versioned(operation, request.query_value("versionId")), resource)
+
+
+def _copy_source(request: SignedRequest) -> list[Check]:
+    """A copy (``x-amz-copy-source: bucket/key[?versionId=...]``) also reads its source."""
+    source = request.header("x-amz-copy-source")
+    if request.method != "PUT" or not source:
+        return []
+    path, _, query = unquote(source).lstrip("/").partition("?")
+    version = parse_qs(query).get("versionId", [None])[0]
+    return [_s3(_versioned("GetObject", version), path)]
 
 
 def _versioned(action: str, version_id: str | None) -> str:

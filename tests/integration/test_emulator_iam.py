@@ -515,3 +515,36 @@ def test_kms_is_authorized_on_the_key_arn_an_alias_names(world: World) -> None:
     with pytest.raises(ClientError) as error:
         caller.describe_key(KeyId="alias/theirs")
     assert_denied(error, "AccessDeniedException", 400, denied_message(role, "kms:DescribeKey", theirs))
+
+
+def test_kms_decrypt_without_key_id_is_authorized_on_the_ciphertexts_key(world: World) -> None:
+    kms = world.client(world.plain, "kms")
+    mine = kms.create_key()["KeyMetadata"]["Arn"]
+    theirs = kms.create_key()["KeyMetadata"]["Arn"]
+    sealed_mine = kms.encrypt(KeyId=mine, Plaintext=b"m")["CiphertextBlob"]
+    sealed_theirs = kms.encrypt(KeyId=theirs, Plaintext=b"t")["CiphertextBlob"]
+    role, session = world.role_session(allow("kms:Decrypt", mine))
+    caller = world.client(session, "kms")
+
+    assert caller.decrypt(CiphertextBlob=sealed_mine)["Plaintext"] == b"m"
+    with pytest.raises(ClientError) as error:
+        caller.decrypt(CiphertextBlob=sealed_theirs)
+    assert_denied(error, "AccessDeniedException", 400, denied_message(role, "kms:Decrypt", theirs))
+
+
+def test_a_copy_also_reads_its_source(world: World) -> None:
+    s3 = world.client(world.plain, "s3")
+    s3.create_bucket(Bucket="copies")
+    s3.put_object(Bucket="copies", Key="in/a", Body=b"a")
+    s3.put_object(Bucket="copies", Key="secret/b", Body=b"b")
+    role, session = world.role_session(
+        allow("s3:GetObject", "arn:aws:s3:::copies/in/*"), allow("s3:PutObject", "arn:aws:s3:::copies/out/*")
+    )
+    caller = world.client(session, "s3")
+
+    caller.copy_object(Bucket="copies", Key="out/a", CopySource={"Bucket": "copies", "Key": "in/a"})
+    with pytest.raises(ClientError) as error:
+        caller.copy_object(Bucket="copies", Key="out/b", CopySource={"Bucket": "copies", "Key": "secret/b"})
+    assert_denied(
+        error, "AccessDenied", 403, denied_message(role, "s3:GetObject", "arn:aws:s3:::copies/secret/b")
+    )
