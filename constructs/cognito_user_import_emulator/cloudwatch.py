@@ -57,9 +57,11 @@ def logs_permission_problem(
     or None. AWS's wording for this failure is unconfirmed (docs/facts.md, "IAM enforcement"): this
     message is the emulator's, naming the role and the first missing action."""
     policies = role_policies(account_id, role_arn)
-    resource = f"arn:aws:logs:{region}:{account_id}:log-group:{group}:log-stream:{stream}"
+    group_arn = f"arn:aws:logs:{region}:{account_id}:log-group:{group}"
+    resource = f"{group_arn}:log-stream:{stream}"
+    readings = {"logs:CreateLogStream": (resource, group_arn), "logs:PutLogEvents": (resource,)}
     for action in LOGS_ROLE_ACTIONS:
-        if evaluate(policies, Check(action, (resource,))) is not None:
+        if evaluate(policies, Check(action, readings[action])) is not None:
             return (
                 f"The CloudWatch Logs role {role_arn} is not allowed to perform {action} on {resource}, "
                 "so Cognito cannot write the import logs."

@@ -139,6 +139,11 @@ def _ciphertext_key(params: dict[str, Any]) -> str | None:
         return None
 
 
+#: Stream operations the Service Authorization Reference lists on the ``log-group`` resource type, while
+#: AWS's denials name the stream: either reading counts.
+_ON_GROUP_OR_STREAM = frozenset({"CreateLogStream", "DeleteLogStream"})
+
+
 def logs_resources(region: str, account: str, operation: str, params: dict[str, Any]) -> tuple[str, ...]:
     """Stream operations on the stream's ARN; group operations on the group's ARN, or on the
     ``...:log-group:NAME:log-stream:`` form AWS's denials name. DescribeLogGroups, prefix or not: on
@@ -151,6 +156,8 @@ def logs_resources(region: str, account: str, operation: str, params: dict[str, 
     if not group:
         return ("*",)
     stream = params.get("logStreamName")
+    if stream and operation in _ON_GROUP_OR_STREAM:
+        return (f"{base}:{group}:log-stream:{stream}", f"{base}:{group}")
     if stream:
         return (f"{base}:{group}:log-stream:{stream}",)
     return (f"{base}:{group}", f"{base}:{group}:log-stream:")

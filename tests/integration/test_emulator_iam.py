@@ -548,3 +548,21 @@ def test_a_copy_also_reads_its_source(world: World) -> None:
     assert_denied(
         error, "AccessDenied", 403, denied_message(role, "s3:GetObject", "arn:aws:s3:::copies/secret/b")
     )
+
+
+def test_a_logs_role_scoped_to_the_pools_group_and_its_streams_runs_the_job(emu_kit: EmulatorKit) -> None:
+    pool = emu_kit.pool(name="scoped")
+    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/cognito/userpools/{pool}/scoped"
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "logs:CreateLogStream", "Resource": group},
+            {"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": f"{group}:log-stream:*"},
+        ],
+    }
+    role = emu_kit.role(policy=policy)
+
+    job = emu_kit.run(pool, emu_kit.csv(emu_kit.header(pool), [emu_kit.user("ann")]), role_arn=role)
+
+    assert job["Status"] == "Succeeded"
+    assert set(emu_kit.users(pool)) == {"ann"}
