@@ -110,9 +110,9 @@ def _setup_options(pool: CognitoIdpUserPool) -> list[str]:
 def _revoke(pool: CognitoIdpUserPool, result: dict[str, Any]) -> None:
     """Forget the tokens of an answer that is replaced by a challenge."""
     tokens = result.get("AuthenticationResult") or {}
-    pool.access_tokens.pop(tokens.get("AccessToken"), None)
-    pool.id_tokens.pop(tokens.get("IdToken"), None)
-    pool.refresh_tokens.pop(tokens.get("RefreshToken"), None)
+    pool.access_tokens.pop(str(tokens.get("AccessToken")), None)
+    pool.id_tokens.pop(str(tokens.get("IdToken")), None)
+    pool.refresh_tokens.pop(str(tokens.get("RefreshToken")), None)
 
 
 def gate(
@@ -132,7 +132,7 @@ def gate(
     if step is None and "AuthenticationResult" in result:
         return result
     _revoke(pool, result)
-    backend.sessions.pop(result.get("Session"), None)
+    backend.sessions.pop(str(result.get("Session")), None)
     if step is None:  # moto challenged a TOTP user in a pool with MFA off, where Cognito asks nothing
         return dict(backend._log_user_in(pool, client, user.username))
     session = _new_session(backend, pool, Challenge(pool.id, user.username, step))
@@ -219,7 +219,7 @@ def _respond_to_auth_challenge(original: Method) -> Method:
         username = str(responses.get("USERNAME") or "")
         if result.get("ChallengeName") == SETUP:
             # moto's own MFA_SETUP, replaced by the emulator's, which can complete.
-            self.sessions.pop(result.get("Session"), None)
+            self.sessions.pop(str(result.get("Session")), None)
             result = dict(self._log_user_in(pool, client, username))
         return gate(self, pool, client, username, result)
 
@@ -288,10 +288,10 @@ def verify_software_token(
 
 def install() -> None:
     """Patch moto's Cognito backend class; safe to call more than once."""
-    CognitoIdpBackend.associate_software_token = associate_software_token
-    CognitoIdpBackend.verify_software_token = verify_software_token
+    setattr(CognitoIdpBackend, "associate_software_token", associate_software_token)  # noqa: B010
+    setattr(CognitoIdpBackend, "verify_software_token", verify_software_token)  # noqa: B010
     current = CognitoIdpBackend.respond_to_auth_challenge
     if not getattr(current, _PATCH_MARK, False):
         wrapped = _respond_to_auth_challenge(current)
         setattr(wrapped, _PATCH_MARK, True)
-        CognitoIdpBackend.respond_to_auth_challenge = wrapped
+        setattr(CognitoIdpBackend, "respond_to_auth_challenge", wrapped)  # noqa: B010
