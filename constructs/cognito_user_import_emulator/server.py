@@ -13,7 +13,7 @@ from moto.moto_api._internal.models import moto_api_backend
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from . import accounts, operations, pool_keys, sign_in
+from . import accounts, operations, pool_keys, sign_in, username_case
 from .admission import Admission
 from .calls import CallStats
 from .control import CONTROL_PREFIX, ControlApp
@@ -150,6 +150,7 @@ class Emulator:
         accounts.install()
         sign_in.install()  # after accounts: MFA comes after its password checks
         pool_keys.install()
+        username_case.install()
         self.host = host
         self.requested_port = port
         self.settings = settings if settings is not None else EmulatorSettings()
