@@ -8,7 +8,8 @@ packages those tests import beyond the venv (requirements.txt here, pinned) go i
 Each server runs in its own process on a free port, with moto's tests pointed at it by
 ``TEST_SERVER_MODE=true`` and ``TEST_SERVER_MODE_ENDPOINT``. Plain moto runs with
 ``MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP=true`` (as moto's own server-mode CI does: its tests skip the
-TOTP-off case in server mode); the emulator always checks TOTP codes. The emulator runs with AWS-quota
+TOTP-off case in server mode); the emulator checks TOTP codes against each user's own secret and runs
+without it. The emulator runs with AWS-quota
 mode off, since moto's tests are not paced.
 
 Exit 1 when a test that passes on plain moto does not pass on the emulator and is not listed in
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import tarfile
 import time
+import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
@@ -40,6 +42,7 @@ SUITE = "tests/test_cognitoidp"
 SUITE_FILES = ("tests/__init__.py", "tests/conftest.py", "tests/markers.py")
 SUITE_TIMEOUT_SECONDS = 1800
 START_TIMEOUT_SECONDS = 60
+MOTO_TESTS_PORT = 5000
 PIP = (sys.executable, "-m", "pip", "--disable-pip-version-check")
 
 
@@ -95,10 +98,19 @@ def _prepare(cache: Path) -> Path:
     return src
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def _port() -> int:
+    """MOTO_SUITE_PORT, else 5000 when free (moto's replay and JWKS tests call http://localhost:5000
+    whatever the endpoint), else any free port (those tests then fail on both servers alike)."""
+    if os.environ.get("MOTO_SUITE_PORT"):
+        return int(os.environ["MOTO_SUITE_PORT"])
+    for wanted in (MOTO_TESTS_PORT, 0):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", wanted))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    raise RuntimeError("no free port")
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
@@ -109,6 +121,8 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
         try:
             with urllib.request.urlopen(f"{url}/moto-api/", timeout=2):
                 return
+        except urllib.error.HTTPError:
+            return  # an answer, whatever it says: the server is up
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"the server at {url} did not answer within {START_TIMEOUT_SECONDS} s")
@@ -116,10 +130,11 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def _server(kind: str, log: Path) -> Iterator[str]:
-    port = _free_port()
+    port = _port()
     url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP="true")
+    env = dict(os.environ)
     if kind == "moto":
+        env["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"
         command = [_bin("moto_server"), "-p", str(port)]
     else:
         command = [_bin("cognito-user-import"), "emulator", "--port", str(port)]
@@ -152,7 +167,7 @@ def _run_suite(src: Path, site: Path, url: str, report: Path) -> None:
     )
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
         env.pop(name, None)
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "-q"]
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "-q", "--tb=no"]
     command += ["-o", "addopts=", "--rootdir", str(src), f"--junitxml={report}", SUITE]
     subprocess.run(command, cwd=src, env=env, timeout=SUITE_TIMEOUT_SECONDS, check=False)
 
