@@ -105,6 +105,8 @@ def _port() -> int:
         return int(os.environ["MOTO_SUITE_PORT"])
     for wanted in (MOTO_TESTS_PORT, 0):
         with socket.socket() as sock:
+            # As the servers bind: the previous server's port in TIME_WAIT is still free for them.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind(("127.0.0.1", wanted))
             except OSError:
@@ -129,7 +131,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def _server(kind: str, log: Path) -> Iterator[str]:
+def _server(kind: str, cache: Path) -> Iterator[str]:
     port = _port()
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ)
@@ -138,8 +140,9 @@ def _server(kind: str, log: Path) -> Iterator[str]:
         command = [_bin("moto_server"), "-p", str(port)]
     else:
         command = [_bin("cognito-user-import"), "emulator", "--port", str(port)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+    # In the cache dir: moto's recorder writes its file into the server's working directory.
+    with (cache / f"{kind}-server.log").open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cache)
         try:
             _wait_until_up(url, process)
             if kind == "emulator":
@@ -209,7 +212,7 @@ def main() -> int:
     results: dict[str, dict[str, str]] = {}
     for kind in ("moto", "emulator"):
         report = cache / f"{kind}.xml"
-        with _server(kind, cache / f"{kind}-server.log") as url:
+        with _server(kind, cache) as url:
             _run_suite(src, cache / "site", url, report)
         results[kind] = _outcomes(report)
         print(f"{kind}: {_counts(results[kind])}", flush=True)
