@@ -35,5 +35,11 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+## moto 5.2.5's own Cognito tests in server mode, on plain moto server and on the emulator, compared
+## (tests/moto_suite/run.py; downloads moto's sdist into .cache/moto-suite). Not part of `make test`.
+.PHONY: moto-suite
+moto-suite: $(STAMP)
+	$(BIN)/python tests/moto_suite/run.py
+
 clean:
 	rm -rf $(VENV) node_modules cdk.out .pytest_cache .mypy_cache .ruff_cache

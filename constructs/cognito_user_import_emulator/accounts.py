@@ -99,9 +99,9 @@ def _validate_password(self: CognitoIdpBackend, user_pool_id: str, password: str
 # ---- password sign-in ---------------------------------------------------------------------------
 
 
-def _client_allows_password_flow(client: CognitoIdpUserPoolClient) -> bool:
+def _client_allows_password_flow(client: CognitoIdpUserPoolClient, settings: frozenset[str]) -> bool:
     flows = client.extended_config.get("ExplicitAuthFlows") or DEFAULT_CLIENT_FLOWS
-    return bool(PASSWORD_FLOW_SETTINGS.intersection(flows))
+    return bool(settings.intersection(flows))
 
 
 def _check_secret(client: CognitoIdpUserPoolClient, username: str, secret_hash: str | None) -> None:
@@ -136,11 +136,15 @@ def _auth_parameter(auth_parameters: dict[str, Any], name: str) -> str:
 
 
 def check_password_sign_in(
-    pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, auth_parameters: dict[str, Any]
+    pool: CognitoIdpUserPool,
+    client: CognitoIdpUserPoolClient,
+    auth_parameters: dict[str, Any],
+    flow_settings: frozenset[str] = PASSWORD_FLOW_SETTINGS,
 ) -> None:
-    """Refuse an admin password sign-in as Cognito does; a sign-in that passes goes on to moto's
-    (tokens, or the NEW_PASSWORD_REQUIRED and MFA challenges)."""
-    if not _client_allows_password_flow(client):
+    """Refuse a password sign-in (admin, or the client's with ``flow_settings``) as Cognito does; a
+    sign-in that passes goes on to moto's (tokens, or the NEW_PASSWORD_REQUIRED challenge), then to the
+    MFA step (mfa.py, sign_in.py)."""
+    if not _client_allows_password_flow(client, flow_settings):
         raise invalid_parameter("Auth flow not enabled for this client")
     username = _auth_parameter(auth_parameters, "USERNAME")
     password = _auth_parameter(auth_parameters, "PASSWORD")

@@ -23,6 +23,7 @@ from .settings import EmulatorSettings
 
 DEFAULT_REGION = "us-east-1"
 _CREDENTIAL_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
+_CREDENTIAL_SERVICE = re.compile(r"Credential=[^/,\s]+/\d{8}/[a-z0-9-]+/([a-z0-9-]+)/")
 
 
 def throttled_answer() -> WsgiAnswer:
@@ -48,7 +49,9 @@ class Admission:
 
     def refusal(self, environ: dict[str, Any], target: str, body: bytes) -> WsgiAnswer | None:
         """The answer for a request that must not reach moto, else None (after the call's latency)."""
-        checked = check_targeted(target, environ.get("CONTENT_TYPE") or "", body)
+        service = _CREDENTIAL_SERVICE.search(environ.get("HTTP_AUTHORIZATION") or "")
+        content_type = environ.get("CONTENT_TYPE") or ""
+        checked = check_targeted(target, content_type, body, service.group(1) if service else None)
         if not isinstance(checked, TargetedRequest):
             return checked
         if not checked.is_cognito:

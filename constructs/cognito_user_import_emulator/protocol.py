@@ -4,6 +4,9 @@
   empty and answer something misleading, or fail with HTML).
 - A Cognito ``X-Amz-Target`` operation that Cognito does not have: HTTP 400
   ``UnknownOperationException`` (moto answers HTTP 500 with an HTML page).
+- A target with no dot, or one foreign to the service the request is signed for (its SigV4 credential
+  scope, which on AWS picks the endpoint): HTTP 400 ``UnknownOperationException`` too, as each AWS
+  JSON 1.1 endpoint answers a target it does not serve (moto answers HTML 404 or 500).
 
 Cognito's operation names come from botocore's service model, the same list the AWS SDKs use, plus
 the emulator's own six; never from the handler's code.
@@ -16,6 +19,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import botocore.exceptions
 import botocore.session
 
 from .errors import json_error_response
@@ -50,12 +54,41 @@ def cognito_operations() -> frozenset[str]:
     return frozenset(model.operation_names) | own
 
 
-def check_targeted(target: str, content_type: str, body: bytes) -> TargetedRequest | WsgiAnswer:
-    """The parsed request, or the complete error answer AWS would give it."""
+@functools.cache
+def _json_service_targets(signing_service: str) -> tuple[str, frozenset[str]] | None:
+    """The target prefix and operations of the JSON-protocol service signed as ``signing_service``,
+    or None for a service botocore does not know or one that takes no X-Amz-Target."""
+    session = botocore.session.get_session()
+    try:
+        model = session.get_service_model(signing_service)
+    except botocore.exceptions.UnknownServiceError:
+        return None
+    prefix = model.metadata.get("targetPrefix")
+    if not prefix:
+        return None
+    operations = cognito_operations() if prefix == COGNITO_TARGET_PREFIX else frozenset(model.operation_names)
+    return str(prefix), operations
+
+
+def _is_unknown_target(prefix: str, operation: str, signing_service: str | None) -> bool:
+    if not prefix:
+        return True
+    if prefix == COGNITO_TARGET_PREFIX:
+        return operation not in cognito_operations()
+    served = _json_service_targets(signing_service) if signing_service else None
+    return served is not None and (prefix != served[0] or operation not in served[1])
+
+
+def check_targeted(
+    target: str, content_type: str, body: bytes, signing_service: str | None = None
+) -> TargetedRequest | WsgiAnswer:
+    """The parsed request, or the complete error answer AWS would give it. ``signing_service`` is the
+    service of the request's credential scope, when it has one."""
     prefix, _, operation = target.rpartition(".")
-    if prefix == COGNITO_TARGET_PREFIX and operation not in cognito_operations():
+    if _is_unknown_target(prefix, operation, signing_service):
+        service = prefix or signing_service or "this endpoint"
         return json_error_response(
-            "UnknownOperationException", f"The operation {operation or '(none)'} is not known to {prefix}."
+            "UnknownOperationException", f"The operation {operation or '(none)'} is not known to {service}."
         )
     media_type = content_type.split(";", 1)[0].strip().lower()
     if media_type and media_type not in _JSON_CONTENT_TYPES:

@@ -13,7 +13,7 @@ from moto.moto_api._internal.models import moto_api_backend
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from . import accounts, operations, pool_keys
+from . import accounts, operations, pool_keys, sign_in, username_case
 from .admission import Admission
 from .authorization import Authorizer
 from .calls import CallStats
@@ -35,6 +35,11 @@ from .upload import (
 )
 
 LOGGER = logging.getLogger("cognito_user_import_emulator")
+
+#: moto-api endpoints whose handler sends requests back to this server (the recorder's replay): they
+#: run without the store lock, or their inner requests would wait for it forever. Each inner request
+#: takes the lock itself.
+CALLS_BACK_PATHS = frozenset({"/moto-api/recorder/replay-recording"})
 
 
 class EmulatorMiddleware:
@@ -96,16 +101,21 @@ class EmulatorMiddleware:
 
     def _call_moto(self, environ: dict[str, Any], start_response: StartResponse) -> WsgiResult:
         environ[ENVIRON_KEY] = self.runtime
+        if environ.get("PATH_INFO", "") in CALLS_BACK_PATHS:
+            return self._answer_of_moto(environ, start_response)
         # moto's models are not thread-safe and werkzeug serves each request in its own thread: one
         # request (or job-runner step) at a time touches them.
         with self.runtime.store.lock:
-            result = self.moto_app(environ, start_response)
-            try:
-                return [b"".join(result)]
-            finally:
-                close = getattr(result, "close", None)
-                if close is not None:
-                    close()
+            return self._answer_of_moto(environ, start_response)
+
+    def _answer_of_moto(self, environ: dict[str, Any], start_response: StartResponse) -> WsgiResult:
+        result = self.moto_app(environ, start_response)
+        try:
+            return [b"".join(result)]
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
 
 
 class _RequestHandler(MotoRequestHandler):
@@ -144,7 +154,9 @@ class Emulator:
     ) -> None:
         operations.install()
         accounts.install()
+        sign_in.install()  # after accounts: MFA comes after its password checks
         pool_keys.install()
+        username_case.install()
         self.host = host
         self.requested_port = port
         self.settings = settings if settings is not None else EmulatorSettings()

@@ -169,6 +169,15 @@ def check_accepted(cognito: Cognito, pool_id: str, pool: Pool, file: UserFile, c
         assert by_name[row[USERNAME].strip(" \t")]["UserStatus"] == (
             "CONFIRMED" if hashed else "RESET_REQUIRED"
         )
+    if (pool.request.get("UsernameConfiguration") or {}).get("CaseSensitive") is False:
+        # Found in any case, answered with the spelling of the file (AdminGetUser folds case there).
+        for row in file.rows:
+            stored = row[USERNAME].strip(" \t")
+            other_case = stored.swapcase()
+            if other_case.lower() != stored.lower():
+                continue  # a letter whose case does not round-trip (ß -> SS): another name
+            found = cognito.idp.admin_get_user(UserPoolId=pool_id, Username=other_case)
+            assert found["Username"] == stored
 
 
 def check_refused(

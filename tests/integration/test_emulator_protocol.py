@@ -41,6 +41,22 @@ def test_unknown_cognito_operation_is_400_unknown_operation_json(emu_kit: Emulat
     assert answer["__type"] == "UnknownOperationException" and "NoSuchOperation" in answer["message"]
 
 
+def test_foreign_or_malformed_targets_are_400_unknown_operation_json(emu_kit: EmulatorKit) -> None:
+    url = emu_kit.emulator.url
+    # Signed for Cognito: another service's prefix, a made-up one, a target without a dot.
+    for target in ("Nope.Op", "TrentService.ListKeys", "ListUserPools", "AWSCognitoIdentityProviderService"):
+        status, headers, body = _post(url, target, b'{"MaxResults": 5}')
+        assert status == 400, target
+        assert headers["Content-Type"].startswith("application/x-amz-json"), target
+        assert json.loads(body)["__type"] == "UnknownOperationException", target
+
+
+def test_other_json_services_keep_their_targets(emu_kit: EmulatorKit) -> None:
+    # The same front serves the emulator's other services: their own targets reach them.
+    logs_group = emu_kit.logs.describe_log_groups()
+    assert logs_group["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
 def test_known_operations_still_reach_the_service(emu_kit: EmulatorKit) -> None:
     # One of moto's own operations and one of the emulator's: neither is taken for unknown.
     pool_id = emu_kit.pool()
