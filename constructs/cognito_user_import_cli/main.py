@@ -55,6 +55,14 @@ def package_version() -> str:
         return "unknown"
 
 
+def context_pair(text: str) -> tuple[str, str]:
+    """KEY=VALUE, as the CDK CLI's --context takes it (the value may hold further '=')."""
+    key, separator, value = text.partition("=")
+    if not separator or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key, value
+
+
 def _wrapped(text: str) -> str:
     """A one-line description filled to the width of the epilogs (kept as written, raw)."""
     return textwrap.fill(text, width=100)
@@ -121,6 +129,21 @@ def _add_local_deploys(commands: argparse._SubParsersAction[argparse.ArgumentPar
             metavar="DIR",
             help="folder of the CDK app (default: the current folder)",
         )
+        sub.add_argument(
+            "-c",
+            "--context",
+            action="append",
+            default=[],
+            type=context_pair,
+            metavar="KEY=VALUE",
+            help="a context value for the synth, as `cdk deploy -c KEY=VALUE` passes it (repeatable)",
+        )
+    commands.choices["deploy-local"].add_argument(
+        "--outputs-file",
+        "-O",
+        metavar="FILE",
+        help="write the outputs to FILE as `cdk deploy --outputs-file` does: {stack: {output: value}}",
+    )
     commands.choices["deploy-local"].add_argument(
         "--show-users",
         type=int,
@@ -214,12 +237,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             show_users=args.show_users,
             stacks=args.stacks,
             sign_in_as=args.sign_in,
+            context=dict(args.context),
+            outputs_file=args.outputs_file,
         )
     if args.command == "destroy-local":
         from cognito_user_import_local.commands import destroy_local
 
         return destroy_local(
-            app_dir=args.app_dir, endpoint=args.endpoint, stacks=args.stacks, force=args.force
+            app_dir=args.app_dir,
+            endpoint=args.endpoint,
+            stacks=args.stacks,
+            force=args.force,
+            context=dict(args.context),
         )
     if args.command == "plan":
         from cognito_user_import_cli.plan import run_plan
