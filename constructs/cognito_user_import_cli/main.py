@@ -193,8 +193,9 @@ def _add_plan(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         "plan",
         help="show what a deployment of a users file would do to a pool (read-only)",
         description=(
-            "Read-only: validate FILE and print, per user, what a deployment would do (import, skip and "
-            "why, update which attributes, groups added or removed, password set), then the counts. "
+            "Read-only: validate FILE and print the counts of what a deployment would do; with --details "
+            "first, per user, what it would do (import, skip and why, update which attributes, groups "
+            "added or removed, password set); with --json all of it as JSON. "
             "Uses the caller's AWS credentials, or the emulator with --endpoint."
         ),
         epilog="Exit status: 0, or 1 when a deployment would fail before any job (the reason follows).",
@@ -204,6 +205,10 @@ def _add_plan(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     plan.add_argument("--endpoint", metavar="URL", help="an emulator's URL (default: AWS)")
     plan.add_argument("--existing-users", choices=["skip", "update", "fail"], default="skip")
     plan.add_argument("--passwords-secret", metavar="ARN", help="the passwords secret's ARN")
+    plan.add_argument("--details", action="store_true", help="one line per user before the counts")
+    plan.add_argument(
+        "--json", action="store_true", help="print {users: [...], summary: {...}} as JSON for scripts"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
