@@ -18,6 +18,7 @@ from cognito_user_csv.facts import PASSWORD_HASHING_ALGORITHMS
 from cognito_user_import import prop_checks as checks
 from cognito_user_import.handler_function import UserImportHandler
 from cognito_user_import.logs_role import ImportLogsRole, cognito_log_group_arns
+from cognito_user_import.logs_role_trust import check_logs_role_trust
 from cognito_user_import.nag import acknowledge_wildcard_resources
 from cognito_user_import.sources import UserCsv, UserCsvConfig
 from cognito_user_import.synth_validation import validate_source
@@ -186,6 +187,7 @@ def _check_resources(user_pool: object, source: object, logs_role: object, passw
             iam.IRole,
             "an iam.IRole or None (an iam.Role, or iam.Role.from_role_arn(scope, id, role_arn))",
         )
+        check_logs_role_trust(OWNER, logs_role)
     if passwords is not None:
         checks.require_interface(
             OWNER,
