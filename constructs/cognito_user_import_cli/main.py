@@ -177,7 +177,24 @@ def _add_validate(commands: argparse._SubParsersAction[argparse.ArgumentParser])
             "any has a problem, 2 when the pool schema cannot be read."
         ),
     )
-    validate.add_argument("files", nargs="+", metavar="FILE.csv")
+    validate.add_argument("files", nargs="*", metavar="FILE.csv")
+    validate.add_argument(
+        "--app",
+        nargs="?",
+        const=".",
+        metavar="DIR",
+        help="synthesize the CDK app in DIR (default: the current folder) and check each UserImport's file "
+        "against its own pool, exactly as synth does",
+    )
+    validate.add_argument(
+        "-c",
+        "--context",
+        action="append",
+        default=[],
+        type=context_pair,
+        metavar="KEY=VALUE",
+        help="with --app: a context value for the synth (repeatable)",
+    )
     validate.add_argument(
         "--pool-schema",
         metavar="JSON",
@@ -186,6 +203,9 @@ def _add_validate(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     from cognito_user_import_cli.validate import add_arguments  # its own options (no moto, no CDK)
 
     add_arguments(validate)
+    from cognito_user_import_cli.pool_shape import add_shape_arguments
+
+    add_shape_arguments(validate)
 
 
 def _add_plan(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -208,6 +228,31 @@ def _add_plan(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     plan.add_argument("--details", action="store_true", help="one line per user before the counts")
     plan.add_argument(
         "--json", action="store_true", help="print {users: [...], summary: {...}} as JSON for scripts"
+    )
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from cognito_user_import_cli.pool_shape import shape_given, shaped_schema
+    from cognito_user_import_cli.validate import run_validate, run_validate_app
+
+    if args.app is not None:
+        if args.files or args.pool_schema or shape_given(args):
+            print(
+                "validate --app takes no FILE, --pool-schema or pool shape: the app has them", file=sys.stderr
+            )
+            return 2
+        return run_validate_app(args.app, dict(args.context))
+    if not args.files:
+        print("validate: give FILE.csv ... or --app", file=sys.stderr)
+        return 2
+    if shape_given(args) and args.pool_schema:
+        print("validate: give --pool-schema or the pool's shape, not both", file=sys.stderr)
+        return 2
+    return run_validate(
+        files=args.files,
+        pool_schema=args.pool_schema,
+        password_hashing_algorithm=args.password_hashing_algorithm,
+        schema=shaped_schema(args) if shape_given(args) else None,
     )
 
 
@@ -260,13 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_plan(args)
     if args.command == "validate":
-        from cognito_user_import_cli.validate import run_validate
-
-        return run_validate(
-            files=args.files,
-            pool_schema=args.pool_schema,
-            password_hashing_algorithm=args.password_hashing_algorithm,
-        )
+        return _validate(args)
     raise AssertionError(args.command)
 
 
