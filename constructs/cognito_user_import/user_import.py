@@ -18,7 +18,9 @@ from cognito_user_csv.facts import PASSWORD_HASHING_ALGORITHMS
 from cognito_user_import import prop_checks as checks
 from cognito_user_import.handler_function import UserImportHandler
 from cognito_user_import.logs_role import ImportLogsRole, cognito_log_group_arns
+from cognito_user_import.logs_role_trust import check_logs_role_trust
 from cognito_user_import.nag import acknowledge_wildcard_resources
+from cognito_user_import.passwords_check import check_generated_passwords
 from cognito_user_import.sources import UserCsv, UserCsvConfig
 from cognito_user_import.synth_validation import validate_source
 from cognito_user_import_handler.properties import RESOURCE_TYPE, ExistingUsers, ImportProperties
@@ -186,6 +188,7 @@ def _check_resources(user_pool: object, source: object, logs_role: object, passw
             iam.IRole,
             "an iam.IRole or None (an iam.Role, or iam.Role.from_role_arn(scope, id, role_arn))",
         )
+        check_logs_role_trust(OWNER, logs_role)
     if passwords is not None:
         checks.require_interface(
             OWNER,
@@ -304,7 +307,7 @@ class UserImport(Construct):
             quota_share=quota_share,
         )
 
-        self.source: UserCsvConfig = self._bind_source(source, user_pool, settings)
+        self.source: UserCsvConfig = self._bind_source(source, user_pool, settings, passwords)
         """Where the users are: bucket, key, hash and display name."""
 
         self.logs_role: iam.IRole = logs_role if logs_role is not None else ImportLogsRole(self, "LogsRole")
@@ -340,9 +343,10 @@ class UserImport(Construct):
         """How many group memberships the groups column added or removed."""
 
     def _bind_source(
-        self, source: UserCsv, user_pool: cognito.IUserPool, settings: _Settings
+        self, source: UserCsv, user_pool: cognito.IUserPool, settings: _Settings, passwords: object
     ) -> UserCsvConfig:
-        """The source bound to this construct; a file known at synth time is validated now."""
+        """The source bound to this construct; a file known at synth time is validated now (and the
+        users a passwords secret generated in the app names)."""
         config = source.bind(self)
         if config.local_path is not None:
             validate_source(
@@ -351,6 +355,7 @@ class UserImport(Construct):
                 user_pool,
                 password_hashing_algorithm=settings.password_hashing_algorithm,
             )
+            check_generated_passwords(OWNER, passwords, config.local_path, config.source_name)
         return config
 
     def _pool_actions(self, settings: _Settings) -> list[str]:

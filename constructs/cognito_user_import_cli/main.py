@@ -55,6 +55,14 @@ def package_version() -> str:
         return "unknown"
 
 
+def context_pair(text: str) -> tuple[str, str]:
+    """KEY=VALUE, as the CDK CLI's --context takes it (the value may hold further '=')."""
+    key, separator, value = text.partition("=")
+    if not separator or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key, value
+
+
 def _wrapped(text: str) -> str:
     """A one-line description filled to the width of the epilogs (kept as written, raw)."""
     return textwrap.fill(text, width=100)
@@ -121,6 +129,21 @@ def _add_local_deploys(commands: argparse._SubParsersAction[argparse.ArgumentPar
             metavar="DIR",
             help="folder of the CDK app (default: the current folder)",
         )
+        sub.add_argument(
+            "-c",
+            "--context",
+            action="append",
+            default=[],
+            type=context_pair,
+            metavar="KEY=VALUE",
+            help="a context value for the synth, as `cdk deploy -c KEY=VALUE` passes it (repeatable)",
+        )
+    commands.choices["deploy-local"].add_argument(
+        "--outputs-file",
+        "-O",
+        metavar="FILE",
+        help="write the outputs to FILE as `cdk deploy --outputs-file` does: {stack: {output: value}}",
+    )
     commands.choices["deploy-local"].add_argument(
         "--show-users",
         type=int,
@@ -154,7 +177,24 @@ def _add_validate(commands: argparse._SubParsersAction[argparse.ArgumentParser])
             "any has a problem, 2 when the pool schema cannot be read."
         ),
     )
-    validate.add_argument("files", nargs="+", metavar="FILE.csv")
+    validate.add_argument("files", nargs="*", metavar="FILE.csv")
+    validate.add_argument(
+        "--app",
+        nargs="?",
+        const=".",
+        metavar="DIR",
+        help="synthesize the CDK app in DIR (default: the current folder) and check each UserImport's file "
+        "against its own pool, exactly as synth does",
+    )
+    validate.add_argument(
+        "-c",
+        "--context",
+        action="append",
+        default=[],
+        type=context_pair,
+        metavar="KEY=VALUE",
+        help="with --app: a context value for the synth (repeatable)",
+    )
     validate.add_argument(
         "--pool-schema",
         metavar="JSON",
@@ -163,6 +203,9 @@ def _add_validate(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     from cognito_user_import_cli.validate import add_arguments  # its own options (no moto, no CDK)
 
     add_arguments(validate)
+    from cognito_user_import_cli.pool_shape import add_shape_arguments
+
+    add_shape_arguments(validate)
 
 
 def _add_plan(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -170,8 +213,9 @@ def _add_plan(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         "plan",
         help="show what a deployment of a users file would do to a pool (read-only)",
         description=(
-            "Read-only: validate FILE and print, per user, what a deployment would do (import, skip and "
-            "why, update which attributes, groups added or removed, password set), then the counts. "
+            "Read-only: validate FILE and print the counts of what a deployment would do; with --details "
+            "first, per user, what it would do (import, skip and why, update which attributes, groups "
+            "added or removed, password set); with --json all of it as JSON. "
             "Uses the caller's AWS credentials, or the emulator with --endpoint."
         ),
         epilog="Exit status: 0, or 1 when a deployment would fail before any job (the reason follows).",
@@ -181,6 +225,35 @@ def _add_plan(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     plan.add_argument("--endpoint", metavar="URL", help="an emulator's URL (default: AWS)")
     plan.add_argument("--existing-users", choices=["skip", "update", "fail"], default="skip")
     plan.add_argument("--passwords-secret", metavar="ARN", help="the passwords secret's ARN")
+    plan.add_argument("--details", action="store_true", help="one line per user before the counts")
+    plan.add_argument(
+        "--json", action="store_true", help="print {users: [...], summary: {...}} as JSON for scripts"
+    )
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from cognito_user_import_cli.pool_shape import shape_given, shaped_schema
+    from cognito_user_import_cli.validate import run_validate, run_validate_app
+
+    if args.app is not None:
+        if args.files or args.pool_schema or shape_given(args):
+            print(
+                "validate --app takes no FILE, --pool-schema or pool shape: the app has them", file=sys.stderr
+            )
+            return 2
+        return run_validate_app(args.app, dict(args.context))
+    if not args.files:
+        print("validate: give FILE.csv ... or --app", file=sys.stderr)
+        return 2
+    if shape_given(args) and args.pool_schema:
+        print("validate: give --pool-schema or the pool's shape, not both", file=sys.stderr)
+        return 2
+    return run_validate(
+        files=args.files,
+        pool_schema=args.pool_schema,
+        password_hashing_algorithm=args.password_hashing_algorithm,
+        schema=shaped_schema(args) if shape_given(args) else None,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -214,25 +287,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             show_users=args.show_users,
             stacks=args.stacks,
             sign_in_as=args.sign_in,
+            context=dict(args.context),
+            outputs_file=args.outputs_file,
         )
     if args.command == "destroy-local":
         from cognito_user_import_local.commands import destroy_local
 
         return destroy_local(
-            app_dir=args.app_dir, endpoint=args.endpoint, stacks=args.stacks, force=args.force
+            app_dir=args.app_dir,
+            endpoint=args.endpoint,
+            stacks=args.stacks,
+            force=args.force,
+            context=dict(args.context),
         )
     if args.command == "plan":
         from cognito_user_import_cli.plan import run_plan
 
         return run_plan(args)
     if args.command == "validate":
-        from cognito_user_import_cli.validate import run_validate
-
-        return run_validate(
-            files=args.files,
-            pool_schema=args.pool_schema,
-            password_hashing_algorithm=args.password_hashing_algorithm,
-        )
+        return _validate(args)
     raise AssertionError(args.command)
 
 

@@ -11,6 +11,7 @@ GetSecretValue. Passwords are never printed.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 from collections import Counter
@@ -137,20 +138,40 @@ def _action(username: str, imported: set[str], steps: list[Step], existing_users
     return "skip (exists; changed attributes are not applied with existing_users SKIP)"
 
 
-def summary(plans: list[UserPlan]) -> str:
+def counts(plans: list[UserPlan]) -> dict[str, int]:
     """The counts a deployment reports: imported, skipped, updated, passwords, memberships."""
     actions = Counter(p.action.split(" ", 1)[0] for p in plans)
-    passwords = sum(p.sets_password for p in plans)
-    memberships = sum(len(p.groups(ADD)) + len(p.groups(REMOVE)) for p in plans)
+    return {
+        "users": len(plans),
+        "to_import": actions["import"],
+        "existing": actions["skip"] + actions["update"],
+        "to_update": actions["update"],
+        "passwords_to_set": sum(p.sets_password for p in plans),
+        "group_memberships_to_change": sum(len(p.groups(ADD)) + len(p.groups(REMOVE)) for p in plans),
+    }
+
+
+def summary(plans: list[UserPlan]) -> str:
+    """The counts in one line."""
+    c = counts(plans)
     return (
-        f"{len(plans)} users: {actions['import']} to import, {actions['skip'] + actions['update']} existing"
-        f" ({actions['update']} to update); {passwords} passwords to set; {memberships} group memberships"
-        " to change"
+        f"{c['users']} users: {c['to_import']} to import, {c['existing']} existing"
+        f" ({c['to_update']} to update); {c['passwords_to_set']} passwords to set;"
+        f" {c['group_memberships_to_change']} group memberships to change"
     )
 
 
+def as_json(plans: list[UserPlan]) -> str:
+    """For scripts: each user's line, action and details, and the counts (never a password)."""
+    users = [
+        {"line": p.line, "username": p.username, "action": p.action, "details": p.details} for p in plans
+    ]
+    return json.dumps({"users": users, "summary": counts(plans)}, indent=1)
+
+
 def run_plan(args: Any, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """The console command: per-user lines, then the counts; exit 1 with the reason it would fail."""
+    """The console command: the counts (per-user lines first with --details; all as JSON with --json);
+    exit 1 with the reason a deployment would fail."""
     out, err = out or sys.stdout, err or sys.stderr
     with _endpoint(args.endpoint):
         try:
@@ -165,10 +186,16 @@ def run_plan(args: Any, *, out: TextIO | None = None, err: TextIO | None = None)
                 str(error).replace("No import job was created", "A deployment would create no job"), file=err
             )
             return 1
-    for plan in plans:
+    if getattr(args, "json", False):
+        print(as_json(plans), file=out)
+        return 0
+    details_wanted = getattr(args, "details", False)
+    for plan in plans if details_wanted else []:
         details = "".join(f"; {d}" for d in plan.details)
         print(f"line {plan.line}: {plan.username}: {plan.action}{details}", file=out)
     print(summary(plans), file=out)
+    if not details_wanted and plans:
+        print("(--details lists each user; --json gives all of it to a script)", file=out)
     return 0
 
 

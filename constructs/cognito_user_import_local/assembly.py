@@ -9,10 +9,12 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .exports import literal_exports, literal_imports
 from .reporter import ConsoleReporter, Reporter
 
 STACK_ARTIFACT = "aws:cloudformation:stack"
@@ -84,15 +86,24 @@ def synth_environment() -> dict[str, str]:
     return env
 
 
-def synthesize(app_dir: Path, out_dir: Path | None = None, *, reporter: Reporter | None = None) -> Path:
+def synthesize(
+    app_dir: Path,
+    out_dir: Path | None = None,
+    *,
+    reporter: Reporter | None = None,
+    context: Mapping[str, str] | None = None,
+) -> Path:
     """Run `cdk synth` in app_dir; returns the assembly folder. AssemblyError carries the CLI's output.
 
     What the CLI warns of on success is passed on to reporter (default: the console) as problems.
+    context: values the app reads with `node.try_get_context`, passed as `cdk synth -c KEY=VALUE` is.
     """
     if not (app_dir / "cdk.json").is_file():
         raise AssemblyError(f"{app_dir} has no cdk.json: run this in a CDK app's folder (or pass --app-dir)")
     output = out_dir or app_dir / "cdk.out"
     command = [*find_cdk_cli(app_dir), "synth", "--no-notices", "--quiet", "--output", str(output)]
+    for key, value in (context or {}).items():
+        command += ["--context", f"{key}={value}"]
     completed = subprocess.run(
         command, cwd=app_dir, env=synth_environment(), capture_output=True, text=True, check=False
     )
@@ -155,6 +166,7 @@ def read_assembly(out_dir: Path) -> list[StackArtifact]:
             artifact_id=artifact_id,
             display_name=artifact.get("displayName") or artifact_id,
         )
+    _add_import_dependencies(stacks)
     ordered: list[StackArtifact] = []
     placed: set[str] = set()
 
@@ -170,6 +182,20 @@ def read_assembly(out_dir: Path) -> list[StackArtifact]:
     for artifact_id in stacks:
         place(artifact_id)
     return ordered
+
+
+def _add_import_dependencies(stacks: dict[str, StackArtifact]) -> None:
+    """A stack whose Fn::ImportValue names another's export needs it first, as a CDK dependency would."""
+    exporters = {
+        name: artifact_id for artifact_id, stack in stacks.items() for name in literal_exports(stack.template)
+    }
+    for artifact_id, stack in stacks.items():
+        for name in literal_imports(stack.template.get("Resources", {})) | literal_imports(
+            stack.template.get("Outputs", {})
+        ):
+            exporter = exporters.get(name)
+            if exporter is not None and exporter != artifact_id and exporter not in stack.dependencies:
+                stack.dependencies.append(exporter)
 
 
 def read_asset_manifest(path: Path) -> list[FileAsset]:

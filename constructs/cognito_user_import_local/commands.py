@@ -14,9 +14,10 @@ Each command answers its exit code: 0 done, 1 failed, 2 refused as given, 130 ca
 
 from __future__ import annotations
 
+import json
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -46,6 +47,8 @@ def deploy_local(
     stacks: Sequence[str] = (),
     reporter: Reporter | None = None,
     sign_in_as: Sequence[str] = (),
+    context: Mapping[str, str] | None = None,
+    outputs_file: str | None = None,
 ) -> int:
     """Synthesize the app in app_dir and deploy its stacks into the emulator. Returns the exit code.
 
@@ -53,15 +56,18 @@ def deploy_local(
     depend on are deployed first. show_users > 0 lists that many usernames (and the counts by
     status) of each user pool afterwards. sign_in_as: usernames to sign in as once every stack is
     deployed, with the password an import set from its passwords secret (sign_in.py); a failure
-    leaves the stacks deployed and the exit code 1.
+    leaves the stacks deployed and the exit code 1. context: `cdk deploy -c KEY=VALUE`'s values for
+    the synth. outputs_file: as `cdk deploy --outputs-file`, the deployed stacks' outputs written as
+    JSON, {stack name: {output key: value}}, after each stack (so a failed run keeps what deployed).
     """
     reporter = reporter or ConsoleReporter()
     app = Path(app_dir).resolve()
+    written: dict[str, dict[str, str]] = {}
 
     def deploy() -> bool:
         reporter.progress(f"Synthesizing {app} with the CDK CLI ...")
         selection = select_stacks(
-            read_assembly(synthesize(app, reporter=reporter)), stacks, for_destroy=False
+            read_assembly(synthesize(app, reporter=reporter, context=context)), stacks, for_destroy=False
         )
         if selection.added:
             reporter.progress(f"Including dependency stacks: {', '.join(selection.added)}")
@@ -70,6 +76,8 @@ def deploy_local(
             for stack in selection.stacks:
                 cost.reset()
                 StackDeployer(session, stack, reporter).deploy()
+                if outputs_file:
+                    _write_outputs(session, stack.name, Path(outputs_file), written)
                 reporter.progress(f"Cost of {stack.name}:")
                 for line in cost.lines():
                     reporter.progress(f"  {line}")
@@ -87,12 +95,15 @@ def destroy_local(
     stacks: Sequence[str] = (),
     force: bool = False,
     reporter: Reporter | None = None,
+    context: Mapping[str, str] | None = None,
 ) -> int:
     """Delete the app's stacks from the emulator (custom resources through their handler first).
 
     As `cdk destroy` does, the app is synthesized afresh to know its stacks (never an old cdk.out),
     stacks selects some (default: all; the stacks depending on them go too), and a person confirms
     first unless force is set. Without a terminal to ask on, nothing is deleted without force.
+    context: `cdk destroy -c KEY=VALUE`'s values for the synth. A stack whose export another deployed
+    stack still imports is not deleted (DELETE_FAILED, as CloudFormation refuses it).
     """
     reporter = reporter or ConsoleReporter()
     app = Path(app_dir).resolve()
@@ -111,7 +122,11 @@ def destroy_local(
 
     def destroy() -> bool:
         reporter.progress(f"Synthesizing {app} with the CDK CLI ...")
-        selection = select_stacks(read_assembly(synthesize(app, reporter=reporter)), stacks, for_destroy=True)
+        selection = select_stacks(
+            read_assembly(synthesize(app, reporter=reporter, context=context)),
+            stacks,
+            for_destroy=True,
+        )
         if selection.added:
             reporter.progress(f"Including dependent stacks: {', '.join(selection.added)}")
         with open_session(endpoint, reporter) as session:
@@ -176,6 +191,13 @@ def confirm_destroy(
         f"Are you sure you want to delete: {', '.join(names)} (from the emulator at {endpoint}) (y/N)? "
     )
     return answer.strip().lower() in ("y", "yes")
+
+
+def _write_outputs(session: Session, stack_name: str, path: Path, written: dict[str, dict[str, str]]) -> None:
+    """The outputs file as the CDK CLI writes it: every stack deployed so far, by stack name."""
+    state = session.store.load(stack_name)
+    written[stack_name] = dict(state.outputs) if state else {}
+    path.write_text(json.dumps(written, indent=2) + "\n", encoding="utf-8")
 
 
 def _show_users(session: Session, stack_name: str, show: int, reporter: Reporter) -> None:

@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 from .assembly import StackArtifact
 from .custom_resource import Request, RequestCancelled
 from .errors import DeployCancelled, DeployError
+from .exports import Exports, check_exports
 from .intrinsics import IntrinsicError, Resolver, stringify
 from .journal import CREATE, UPDATE, Change, Journal
 from .modelled import MODELLED_CUSTOM_RESOURCES
@@ -53,6 +54,7 @@ class StackDeployer:
             session, stack.name, self.journal.stack_id, self.resources, reporter
         )
         self.rollback = Rollback(self.journal, self.operations, reporter)
+        self.exports = Exports(session.store)
 
     def deploy(self) -> None:
         """Create or update the stack; raises DeployError (or DeployCancelled) once it is rolled back."""
@@ -72,25 +74,38 @@ class StackDeployer:
             region=self.session.region,
             account_id=self.session.account_id,
             resources=self.resources,
+            import_value=self._import_value,
+            stack_output=self.exports.stack_output,
         )
         resolver = Resolver(context)
         self.journal.assets = self._upload_assets(resolver)
         order = deployment_order(self.template, context.conditions)
+        outputs: dict[str, str] = {}
+        exports: dict[str, str] = {}
 
         def deploy_each_resource() -> None:
             for logical_id in order:
                 self._deploy_resource(logical_id, resolver)
+            # What the outputs export is checked before the update is kept: a failure rolls it back.
+            outputs.update(self._outputs(resolver, context.conditions, exports))
+            check_exports(self.exports, self.name, deployed.exports if deployed else {}, exports)
 
         self.rollback.run_steps(deploy_each_resource, updating=updating)
         removed = self._clean_up(order)
-        state = self._save(order, self._outputs(resolver, context.conditions))
+        state = self._save(order, outputs, exports)
         status = "UPDATE_COMPLETE" if updating else "CREATE_COMPLETE"
         if updating and not self.journal.changes and not removed:
             status = "no changes"
         self.reporter.progress(f"Stack {self.name}: {status} in {time.monotonic() - started:.1f} s")
         self._report(state)
 
-    def _save(self, order: list[str], outputs: dict[str, str]) -> StackState:
+    def _import_value(self, name: str) -> str:
+        """Fn::ImportValue: another stack's export, recorded as imported (its stack cannot go first)."""
+        value = self.exports.import_value(name)
+        self.journal.imports.add(name)
+        return value
+
+    def _save(self, order: list[str], outputs: dict[str, str], exports: dict[str, str]) -> StackState:
         """The deployment complete: the resources of the template as deployed, in deployment order."""
         state = StackState(
             stack_name=self.name,
@@ -99,6 +114,8 @@ class StackDeployer:
             resources={logical_id: self.resources[logical_id] for logical_id in order},
             outputs=outputs,
             assets=self.journal.all_assets(),
+            exports=exports,
+            imports=sorted(self.journal.imports),
         )
         self.session.store.save(state)
         return state
@@ -297,7 +314,10 @@ class StackDeployer:
             self.reporter.problem(f"  clean-up: {failure}")
         return removed
 
-    def _outputs(self, resolver: Resolver, conditions: dict[str, bool]) -> dict[str, str]:
+    def _outputs(
+        self, resolver: Resolver, conditions: dict[str, bool], exports: dict[str, str]
+    ) -> dict[str, str]:
+        """The outputs by key; those with an Export also go into exports, by export name."""
         outputs: dict[str, str] = {}
         for key, declaration in self.template.get("Outputs", {}).items():
             if "Condition" in declaration and not conditions.get(declaration["Condition"], False):
@@ -307,6 +327,12 @@ class StackDeployer:
             except IntrinsicError as error:
                 raise DeployError(f"output {key}: {error}") from error
             outputs[key] = str(stringify(value))
+            if "Export" in declaration:
+                try:
+                    export_name = resolver.resolve(declaration["Export"].get("Name"))
+                except IntrinsicError as error:
+                    raise DeployError(f"output {key}'s export name: {error}") from error
+                exports[str(export_name)] = outputs[key]
         return outputs
 
 

@@ -13,6 +13,7 @@ from contextlib import suppress
 from botocore.exceptions import ClientError
 
 from .errors import DeployError
+from .exports import Exports, check_deletable
 from .operations import StackOperations
 from .ordering import deletion_order
 from .reporter import Reporter
@@ -35,6 +36,8 @@ class StackDestroyer:
         if state is None:
             self.reporter.progress(f"Stack {self.name}: not deployed in this emulator, nothing to delete")
             return
+        # As CloudFormation: nothing of a stack is deleted while another stack imports its exports.
+        check_deletable(Exports(self.session.store), state)
         started = time.monotonic()
         if state.status == COMPLETE:
             self.reporter.progress(f"Stack {self.name}: delete")

@@ -40,6 +40,10 @@ class StackContext:
     """Ref of a resource's logical id: its physical id."""
     get_att: Callable[[str, str], Any] | None = None
     """Fn::GetAtt of a resource's logical id and attribute name."""
+    import_value: Callable[[str], Any] | None = None
+    """Fn::ImportValue of an export name: the value another stack exported under it."""
+    stack_output: Callable[[str, str], Any] | None = None
+    """Fn::GetStackOutput of a stack name and output key: that stack's output (a weak reference)."""
 
     def pseudo(self, name: str) -> Any:
         values: dict[str, Any] = {
@@ -200,7 +204,22 @@ class Resolver:
 
     def _import_value(self, argument: Any) -> Any:
         name = self._resolve(argument)
-        raise IntrinsicError(f"Fn::ImportValue {name!r} is not emulated (one stack at a time)")
+        if not isinstance(name, str):
+            raise IntrinsicError(f"Fn::ImportValue needs an export name, got {name!r}")
+        if self.context.import_value is None:
+            raise IntrinsicError(f"Fn::ImportValue {name!r}: no exports known here")
+        return self.context.import_value(name)
+
+    def _get_stack_output(self, argument: Any) -> Any:
+        fields = self._resolve(argument)
+        if not isinstance(fields, dict) or not {"StackName", "OutputName"} <= set(fields):
+            raise IntrinsicError(f"Fn::GetStackOutput needs StackName and OutputName, got {argument!r}")
+        region = fields.get("Region", self.context.region)
+        if region != self.context.region or "RoleArn" in fields:
+            raise IntrinsicError("Fn::GetStackOutput: other regions and accounts are not emulated")
+        if self.context.stack_output is None:
+            raise IntrinsicError("Fn::GetStackOutput: no stacks known here")
+        return self.context.stack_output(str(fields["StackName"]), str(fields["OutputName"]))
 
     def _truth(self, item: Any) -> bool:
         value = self._resolve(item)
@@ -249,6 +268,7 @@ _FUNCTIONS: dict[str, Callable[[Resolver, Any], Any]] = {
     "Fn::Contains": Resolver._contains,
     "Condition": Resolver._condition_ref,
     "Fn::ImportValue": Resolver._import_value,
+    "Fn::GetStackOutput": Resolver._get_stack_output,
 }
 
 

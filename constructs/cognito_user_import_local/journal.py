@@ -62,6 +62,8 @@ class Journal:
     """Custom resource requests in flight, saved with every checkpoint."""
     assets: list[dict[str, str]] = field(default_factory=list)
     """The file assets this run uploaded."""
+    imports: set[str] = field(default_factory=set)
+    """Export names this run's template imported so far (kept with the prior ones until it completes)."""
 
     def checkpoint(self, status: str = IN_PROGRESS) -> None:
         """Save what exists now, so that a destroy-local can finish whatever this run leaves."""
@@ -80,6 +82,8 @@ class Journal:
                 assets=self.all_assets(),
                 status=status,
                 pending=dict(self.pending),
+                exports=prior.exports if prior else {},
+                imports=sorted(self.imports | set(prior.imports if prior else [])),
             )
         )
 

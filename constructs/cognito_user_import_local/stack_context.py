@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .intrinsics import IntrinsicError, StackContext, evaluate_conditions
@@ -22,8 +22,14 @@ def stack_context(
     region: str,
     account_id: str,
     resources: Mapping[str, DeployedResource],
+    import_value: Callable[[str], Any] | None = None,
+    stack_output: Callable[[str, str], Any] | None = None,
 ) -> StackContext:
-    """The context to resolve the template in, its Conditions evaluated; Ref and Fn::GetAtt read resources."""
+    """The context to resolve the template in, its Conditions evaluated; Ref and Fn::GetAtt read resources.
+
+    import_value, stack_output: what Fn::ImportValue and Fn::GetStackOutput read (the other stacks'
+    exports and outputs, exports.py).
+    """
     lookups = _DeployedLookups(resources, stack_id)
     context = StackContext(
         stack_name=stack_name,
@@ -34,6 +40,8 @@ def stack_context(
         mappings=template.get("Mappings", {}),
         ref=lookups.ref,
         get_att=lookups.get_att,
+        import_value=import_value,
+        stack_output=stack_output,
     )
     evaluate_conditions(template, context)
     return context

@@ -66,6 +66,10 @@ class StackState:
     status: str = COMPLETE
     pending: dict[str, PendingRequest] = field(default_factory=dict)
     """Custom resource requests in flight, by logical id."""
+    exports: dict[str, str] = field(default_factory=dict)
+    """The stack's exported outputs, by export name (what another stack's Fn::ImportValue reads)."""
+    imports: list[str] = field(default_factory=list)
+    """The export names this stack's template imports (its exporters cannot be deleted before it)."""
 
     def to_json(self) -> str:
         return json.dumps({"version": STATE_VERSION, **asdict(self)}, indent=1, sort_keys=True)
@@ -87,6 +91,8 @@ class StackState:
             pending={
                 logical_id: PendingRequest(**value) for logical_id, value in raw.get("pending", {}).items()
             },
+            exports=raw.get("exports", {}),
+            imports=raw.get("imports", []),
         )
 
 

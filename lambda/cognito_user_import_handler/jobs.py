@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_cognito_idp.type_defs import UserImportJobTypeTypeDef
 
+from .progress_line import job_progress_line
+
 logger = logging.getLogger(__name__)
 
 TERMINAL_STATUSES = frozenset({"Succeeded", "Failed", "Stopped", "Expired"})
@@ -216,12 +218,7 @@ class ImportJobs:
             if job["Status"] != last_status or moved:
                 last_status, last_figures, logged_at = job["Status"], figures, self._now()
                 logger.info(
-                    "Import job %s: %s (imported %s, skipped %s, failed %s)",
-                    job_id,
-                    last_status,
-                    job.get("ImportedUsers", 0),
-                    job.get("SkippedUsers", 0),
-                    job.get("FailedUsers", 0),
+                    "Import job %s: %s (%s)", job_id, last_status, job_progress_line(job, self._now())
                 )
             if job["Status"] in TERMINAL_STATUSES:
                 return job

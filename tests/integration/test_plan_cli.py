@@ -57,10 +57,26 @@ def test_plan_says_what_the_next_deploy_does_and_changes_nothing(emulator: Emula
     emulator.calls.reset()
 
     planned = _plan(
-        emulator, path, deployment.pool_id, "--existing-users", "update", "--passwords-secret", arn
+        emulator,
+        path,
+        deployment.pool_id,
+        "--existing-users",
+        "update",
+        "--passwords-secret",
+        arn,
+        "--details",
     )
+    scripted = _plan(
+        emulator, path, deployment.pool_id, "--existing-users", "update", "--passwords-secret", arn, "--json"
+    )
+    brief = _plan(emulator, path, deployment.pool_id, "--existing-users", "update", "--passwords-secret", arn)
 
     assert planned.returncode == 0, planned.stderr
+    # By default only the counts; --json has the same lines and counts for a script.
+    assert "line 2:" not in brief.stdout and SUMMARY.search(brief.stdout)
+    as_json = json.loads(scripted.stdout)
+    assert {"line": 4, "username": "cy", "action": "import", "details": ["password set"]} in as_json["users"]
+    assert PASSWORD not in scripted.stdout
     assert "line 2: ana: update (given_name)" in planned.stdout
     assert "line 4: cy: import; password set" in planned.stdout
     assert PASSWORD not in planned.stdout + planned.stderr
@@ -71,6 +87,14 @@ def test_plan_says_what_the_next_deploy_does_and_changes_nothing(emulator: Emula
     match = SUMMARY.search(planned.stdout)
     assert match, planned.stdout
     users, to_import, existing, to_update, passwords, memberships = map(int, match.groups())
+    assert list(as_json["summary"].values()) == [
+        users,
+        to_import,
+        existing,
+        to_update,
+        passwords,
+        memberships,
+    ]
 
     second = deployment.put_source(SECOND, key="second.csv") | {
         "ExistingUsers": "UPDATE",

@@ -131,7 +131,7 @@ def test_find_in_map() -> None:
         ({"Fn::Select": [5, ["a"]]}, "out of range"),
         ({"Fn::Join": ["-"]}, "two arguments"),
         ({"Fn::If": ["Missing", 1, 2]}, "unknown condition"),
-        ({"Fn::ImportValue": "Shared"}, "not emulated"),
+        ({"Fn::ImportValue": "Shared"}, "no exports known here"),
         ({"Fn::Join": ["", [{"a": 1}]]}, "expected a string"),
     ],
 )

@@ -45,4 +45,4 @@ def test_progress_is_logged_every_few_seconds_while_the_counts_move(caplog: pyte
     # 30 s of polls every 2 s (15 polls): one line per PROGRESS_LOG_SECONDS, not one per poll.
     assert len(lines) == pytest.approx(30 / PROGRESS_LOG_SECONDS, abs=1)
     assert lines[0] == "Import job import-1: InProgress (imported 0, skipped 0, failed 0)"
-    assert any("Succeeded (imported 3000" in r.getMessage() for r in caplog.records)
+    assert any("Succeeded (imported 3,000" in r.getMessage() for r in caplog.records)
