@@ -10,6 +10,9 @@ from urllib.parse import unquote
 from moto.iam.models import iam_backends
 from moto.logs.models import logs_backends
 
+from .authorization import evaluate, role_policies
+from .resource_arns import Check
+
 COGNITO_PRINCIPAL = "cognito-idp.amazonaws.com"
 TEST_LOG_LINE = "Cognito User Pools Import - Test Log"
 
@@ -40,6 +43,29 @@ def role_problem(account_id: str, role_arn: str) -> str | None:
             f"The CloudWatch Logs role {role_arn} does not allow {COGNITO_PRINCIPAL} to sts:AssumeRole, "
             "so Cognito cannot write the import logs."
         )
+    return None
+
+
+#: What Cognito does with the logs role once it has assumed it: create the job's stream, write to it.
+LOGS_ROLE_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
+
+
+def logs_permission_problem(
+    account_id: str, region: str, role_arn: str, group: str, stream: str
+) -> str | None:
+    """Why the logs role may not write the job's log stream (its identity policies, evaluated by moto),
+    or None. AWS's wording for this failure is unconfirmed (docs/facts.md, "IAM enforcement"): this
+    message is the emulator's, naming the role and the first missing action."""
+    policies = role_policies(account_id, role_arn)
+    group_arn = f"arn:aws:logs:{region}:{account_id}:log-group:{group}"
+    resource = f"{group_arn}:log-stream:{stream}"
+    readings = {"logs:CreateLogStream": (resource, group_arn), "logs:PutLogEvents": (resource,)}
+    for action in LOGS_ROLE_ACTIONS:
+        if evaluate(policies, Check(action, readings[action])) is not None:
+            return (
+                f"The CloudWatch Logs role {role_arn} is not allowed to perform {action} on {resource}, "
+                "so Cognito cannot write the import logs."
+            )
     return None
 
 

@@ -17,7 +17,14 @@ from typing import Any
 from moto.cognitoidp.models import cognitoidp_backends
 
 from . import pool_rules
-from .cloudwatch import TEST_LOG_LINE, JobLog, log_group_name, log_stream_name, role_problem
+from .cloudwatch import (
+    TEST_LOG_LINE,
+    JobLog,
+    log_group_name,
+    log_stream_name,
+    logs_permission_problem,
+    role_problem,
+)
 from .csv_reader import CsvFormatError, CsvRow, read_csv
 from .errors import ACTIVE_JOB_LIMIT_ERROR, CognitoError, precondition_not_met
 from .faults import Faults
@@ -223,12 +230,13 @@ class JobStore:
         if pool is None:
             self._finish(job, "Failed", f"The user pool {job.pool_id} no longer exists.", when)
             return
-        job.log = JobLog(
-            job.account_id,
-            job.region,
-            log_group_name(job.pool_id, pool.name),
-            log_stream_name(job.job_id, job.job_name),
-        )
+        group, stream = log_group_name(job.pool_id, pool.name), log_stream_name(job.job_id, job.job_name)
+        if self.settings.enforce_iam:
+            problem = logs_permission_problem(job.account_id, job.region, job.role_arn, group, stream)
+            if problem:
+                self._finish(job, "Failed", problem, when)
+                return
+        job.log = JobLog(job.account_id, job.region, group, stream)
         job.log.write(TEST_LOG_LINE, TEST_LOG_LINE)
         if job.forced_failure:
             self._finish(job, "Failed", MESSAGE_FAULT, when)

@@ -15,6 +15,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from . import accounts, operations, pool_keys
 from .admission import Admission
+from .authorization import Authorizer
 from .calls import CallStats
 from .control import CONTROL_PREFIX, ControlApp
 from .errors import json_error_response
@@ -44,6 +45,7 @@ class EmulatorMiddleware:
         self.runtime = runtime
         self.control = control
         self.admission = admission
+        self.authorizer = Authorizer(runtime.store.settings, runtime.store.lock)
         self.moto_app = DomainDispatcherApplication(create_backend_app)
         store = runtime.store
         self.upload_target = UploadTarget(
@@ -72,6 +74,10 @@ class EmulatorMiddleware:
         body = read_body(environ)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
+        denied = self.authorizer.refusal(environ, body)
+        if denied is not None:
+            start_response(denied[0], denied[1])
+            return [denied[2]]
         target = environ.get("HTTP_X_AMZ_TARGET") or ""
         if target:
             refusal = self.admission.refusal(environ, target, body)

@@ -16,7 +16,7 @@ from typing import Any
 #: inside the region takes a few tens of milliseconds.
 AWS_CALL_LATENCY_SECONDS = 0.03
 
-_FLAGS = frozenset({"aws_quotas"})
+_FLAGS = frozenset({"aws_quotas", "enforce_iam"})
 _OPTIONAL_NUMBERS = frozenset({"call_latency_seconds"})
 
 SettingValue = float | bool | None
@@ -53,6 +53,10 @@ class EmulatorSettings:
     #: Seconds added to every Cognito API call (outside the emulator's lock, so calls overlap as on
     #: AWS). None: AWS_CALL_LATENCY_SECONDS while ``aws_quotas`` is on, else 0.
     call_latency_seconds: float | None = None
+    #: IAM for role sessions (authorization.py): a request signed with credentials from sts:AssumeRole
+    #: is refused unless the role's identity policies allow it, and a job whose logs role may not write
+    #: its logs fails. Requests with the plain test credentials are never checked.
+    enforce_iam: bool = True
 
     def call_latency(self) -> float:
         """The latency in force: the explicit setting, else the default for the current mode."""

@@ -50,6 +50,17 @@ from cognito_user_import_emulator import Emulator
 
 EXAMPLES = int(os.environ.get("CONTRACT_EXAMPLES", "150"))  # ~20 s here; raise it to search longer
 TERMINAL = {"Succeeded", "Failed", "Stopped", "Expired"}
+#: The logs role may write the import logs (the emulator checks it when a job starts).
+LOGS = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": "arn:aws:logs:*:*:log-group:/aws/cognito/*",
+        }
+    ],
+}
 TRUST = {
     "Version": "2012-10-17",
     "Statement": [
@@ -70,9 +81,9 @@ class Cognito:
         }
         self.idp = boto3.client("cognito-idp", **kwargs)
         self.logs = boto3.client("logs", **kwargs)
-        role = boto3.client("iam", **kwargs).create_role(
-            RoleName="ContractLogs", AssumeRolePolicyDocument=json.dumps(TRUST)
-        )
+        iam = boto3.client("iam", **kwargs)
+        role = iam.create_role(RoleName="ContractLogs", AssumeRolePolicyDocument=json.dumps(TRUST))
+        iam.put_role_policy(RoleName="ContractLogs", PolicyName="ImportLogs", PolicyDocument=json.dumps(LOGS))
         self.role = str(role["Role"]["Arn"])
         self.pools = 0
 

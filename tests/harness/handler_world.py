@@ -205,6 +205,21 @@ def _trust(service: str) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
+#: What Cognito needs from the logs role once it has assumed it (the emulator checks it when a job starts).
+_WRITE_IMPORT_LOGS = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": "arn:aws:logs:*:*:log-group:/aws/cognito/*",
+            }
+        ],
+    }
+)
+
+
 def _role_arn(iam: Any, name: str, service: str) -> str:
     try:
         return str(iam.create_role(RoleName=name, AssumeRolePolicyDocument=_trust(service))["Role"]["Arn"])
@@ -220,6 +235,7 @@ def create_world(endpoint_url: str, pool_name: str = "seeded-pool") -> World:
     )["UserPool"]
     iam = session.client("iam", endpoint_url=endpoint_url)
     logs_role_arn = _role_arn(iam, "ImportLogsRole", "cognito-idp.amazonaws.com")
+    iam.put_role_policy(RoleName="ImportLogsRole", PolicyName="ImportLogs", PolicyDocument=_WRITE_IMPORT_LOGS)
     function_role_arn = _role_arn(iam, "HandlerRole", "lambda.amazonaws.com")
     lambda_client = session.client("lambda", endpoint_url=endpoint_url)
     try:

@@ -21,6 +21,17 @@ TRUST_COGNITO = {
         {"Effect": "Allow", "Principal": {"Service": "cognito-idp.amazonaws.com"}, "Action": "sts:AssumeRole"}
     ],
 }
+#: What Cognito needs from a logs role once it has assumed it (the emulator checks it when a job starts).
+WRITE_IMPORT_LOGS = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": "arn:aws:logs:*:*:log-group:/aws/cognito/*",
+        }
+    ],
+}
 TERMINAL = {"Succeeded", "Failed", "Stopped", "Expired"}
 
 
@@ -41,12 +52,18 @@ class EmulatorKit:
         self.logs = boto3.client("logs", **kwargs)
         self._roles = 0
 
-    def role(self, trust: dict[str, Any] | None = None) -> str:
+    def role(
+        self, trust: dict[str, Any] | None = None, policy: dict[str, Any] | None = WRITE_IMPORT_LOGS
+    ) -> str:
+        """A logs role: trusts Cognito and may write the import logs, unless told otherwise."""
         self._roles += 1
+        name = f"CognitoImportLogs{self._roles}"
         document = json.dumps(trust if trust is not None else TRUST_COGNITO)
-        role = self.iam.create_role(
-            RoleName=f"CognitoImportLogs{self._roles}", AssumeRolePolicyDocument=document
-        )
+        role = self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=document)
+        if policy is not None:
+            self.iam.put_role_policy(
+                RoleName=name, PolicyName="ImportLogs", PolicyDocument=json.dumps(policy)
+            )
         return str(role["Role"]["Arn"])
 
     def pool(self, name: str = "pool", **kwargs: Any) -> str:
