@@ -6,7 +6,8 @@ Requests signed with any other credentials (the emulator's plain test keys) are 
 request -> (action, resource) mapping is resource_arns.py; the implicit permissions (KMS behind a secret
 or an S3 object, ``iam:PassRole`` for an import job's logs role) are added here because they depend on
 moto's state. Not modelled: SCPs, permission boundaries, session policies, resource policies, and
-conditions (moto's evaluator treats a condition without a value in the request as met).
+conditions (moto's evaluator treats a condition without a value in the request as met; it also reads a
+``NotResource`` statement as allowing every resource, whatever its Effect).
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 AWS-quota mode and the latency of each Cognito call.
 
 Every setting can be changed while the emulator runs: ``emulator.settings.<name> = value`` in-process,
-or ``POST /_emulator/settings {"<name>": value}`` (numbers >= 0; ``aws_quotas`` true/false;
-``call_latency_seconds`` also null, meaning "the default for the current mode").
+or ``POST /_emulator/settings {"<name>": value}`` (numbers >= 0; ``aws_quotas`` and ``enforce_iam``
+true/false; ``call_latency_seconds`` also null, meaning "the default for the current mode").
 """
 
 from __future__ import annotations
