@@ -12,7 +12,9 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 
 from cognito_user_import.bundling import handler_code
+from cognito_user_import.grants import statements
 from cognito_user_import.nag import acknowledge_wildcard_resources
+from cognito_user_import_handler.aws_operations import OPERATIONS, Resource
 from cognito_user_import_handler.properties import POLL_RULE_PREFIX_VARIABLE
 from constructs import Construct
 
@@ -81,12 +83,10 @@ class UserImportHandler(Construct):
             retention=logs.RetentionDays.ONE_MONTH,
             removal_policy=RemovalPolicy.DESTROY,
         )
-        self.log_group.grant_write(self.role)
-
         self.ledger = self._ledger_bucket()
         """The import ledger: what each import applied and which users its jobs created."""
 
-        self._grant_polling(stack)
+        self._grant(stack)
 
         self.function = lambda_.Function(
             self,
@@ -103,8 +103,8 @@ class UserImportHandler(Construct):
             environment={POLL_RULE_PREFIX_VARIABLE: self.poll_rule_prefix},
         )
 
-    def _grant_polling(self, stack: Stack) -> None:
-        """crhelper's scheduled polling: rules named with this handler's prefix that target the function."""
+    def _grant(self, stack: Stack) -> None:
+        """The table's rows that are the handler's own, not an import's: polling, ledger, its log."""
         function_arn = stack.format_arn(
             service="lambda",
             resource="function",
@@ -117,17 +117,34 @@ class UserImportHandler(Construct):
             resource_name=f"{self.poll_rule_prefix}*",
             arn_format=ArnFormat.SLASH_RESOURCE_NAME,
         )
-        self.role.add_to_policy(
-            iam.PolicyStatement(
-                actions=["events:PutRule", "events:DeleteRule", "events:PutTargets", "events:RemoveTargets"],
-                resources=[rules_arn],
-            )
+        ledger_objects = self.ledger.arn_for_objects("*")
+        arns = {
+            Resource.POLL_RULES: [rules_arn],
+            Resource.FUNCTION: [function_arn],
+            Resource.LEDGER_BUCKET: [self.ledger.bucket_arn],
+            Resource.LEDGER_OBJECTS: [ledger_objects],
+            Resource.HANDLER_LOG_GROUP: [self.log_group.log_group_arn],
+            Resource.ANY: ["*"],
+        }
+        own_rows = [row for row in OPERATIONS if not row.resource.per_import]
+        for statement in statements(own_rows, arns):
+            self.role.add_to_policy(statement)
+        acknowledge_wildcard_resources(
+            self.role,
+            [ledger_objects],
+            reason=(
+                "The import ledger's records: one prefix per import resource, named at run time; the "
+                "bucket is this handler's own and holds nothing else."
+            ),
         )
-        self.role.add_to_policy(
-            iam.PolicyStatement(
-                actions=["lambda:AddPermission", "lambda:RemovePermission"],
-                resources=[function_arn],
-            )
+        acknowledge_wildcard_resources(
+            self.role,
+            ["*"],
+            reason=(
+                "logs:DescribeLogGroups, only when a failed job's log group is not where it is expected: "
+                "the Service Authorization Reference lists no resource type for it, so only * authorizes "
+                "it; it lists group names, no log contents."
+            ),
         )
         acknowledge_wildcard_resources(
             self.role,
@@ -150,21 +167,6 @@ class UserImportHandler(Construct):
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             enforce_ssl=True,
             removal_policy=RemovalPolicy.DESTROY,
-        )
-        objects = bucket.arn_for_objects("*")
-        self.role.add_to_policy(
-            iam.PolicyStatement(
-                actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources=[objects]
-            )
-        )
-        self.role.add_to_policy(iam.PolicyStatement(actions=["s3:ListBucket"], resources=[bucket.bucket_arn]))
-        acknowledge_wildcard_resources(
-            self.role,
-            [objects],
-            reason=(
-                "The import ledger's records: one prefix per import resource, named at run time; the "
-                "bucket is this handler's own and holds nothing else."
-            ),
         )
         Validations.of(bucket).acknowledge(
             Acknowledgment(

@@ -36,7 +36,7 @@ class UserCsvConfig:
     bucket_name: str
     object_key: str
     object_arn: str
-    """The one object the handler may read (``s3:GetObject``)."""
+    """The one object the handler may read (the table's SOURCE_OBJECT rows)."""
     source_hash: str
     """Changes when the content changes; a change makes the next deployment import the file."""
     source_name: str
@@ -47,13 +47,6 @@ class UserCsvConfig:
     """The bucket's KMS key, which the handler must be allowed to decrypt with, if any."""
     object_version: str | None = None
     """The S3 version id to read (``from_bucket(..., version=...)``); None reads the latest version."""
-
-    @property
-    def read_actions(self) -> tuple[str, ...]:
-        """What the handler needs on ``object_arn``: reading one version takes ``s3:GetObjectVersion``."""
-        if self.object_version is None:
-            return ("s3:GetObject",)
-        return ("s3:GetObject", "s3:GetObjectVersion")
 
 
 class UserCsv(abc.ABC):

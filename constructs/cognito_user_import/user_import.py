@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import CustomResource, Duration, Token
+from aws_cdk import CustomResource, Duration, Stack, Token
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -16,6 +16,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from cognito_user_csv.account_rows import has_groups_column
 from cognito_user_csv.facts import PASSWORD_HASHING_ALGORITHMS
 from cognito_user_import import prop_checks as checks
+from cognito_user_import.grants import sid_suffix, statements
 from cognito_user_import.handler_function import UserImportHandler
 from cognito_user_import.logs_role import ImportLogsRole, cognito_log_group_arns
 from cognito_user_import.logs_role_trust import check_logs_role_trust
@@ -23,6 +24,7 @@ from cognito_user_import.nag import acknowledge_wildcard_resources
 from cognito_user_import.passwords_check import check_generated_passwords
 from cognito_user_import.sources import UserCsv, UserCsvConfig
 from cognito_user_import.synth_validation import validate_source
+from cognito_user_import_handler.aws_operations import Option, Resource, operations_for
 from cognito_user_import_handler.properties import RESOURCE_TYPE, ExistingUsers, ImportProperties
 from constructs import Construct
 
@@ -36,26 +38,6 @@ DEFAULT_TIMEOUT_MINUTES = 30
 DEFAULT_QUOTA_SHARE = 0.5
 #: How messages name the construct.
 OWNER = "UserImport"
-
-#: The job operations, and what the handler reads about the pool and its users.
-POOL_ACTIONS = (
-    "cognito-idp:GetCSVHeader",
-    "cognito-idp:CreateUserImportJob",
-    "cognito-idp:StartUserImportJob",
-    "cognito-idp:DescribeUserImportJob",
-    "cognito-idp:ListUserImportJobs",
-    "cognito-idp:StopUserImportJob",
-    "cognito-idp:DescribeUserPool",
-    "cognito-idp:ListUsers",
-)
-#: The groups column's memberships: the pool's groups, and adding or removing their members.
-GROUP_ACTIONS = (
-    "cognito-idp:ListGroups",
-    "cognito-idp:AdminAddUserToGroup",
-    "cognito-idp:AdminRemoveUserFromGroup",
-)
-#: Reading an import job's log stream, to name the rows that failed.
-JOB_LOG_ACTIONS = ("logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents")
 
 
 def default_job_name(path: str) -> str:
@@ -358,21 +340,27 @@ class UserImport(Construct):
             check_generated_passwords(OWNER, passwords, config.local_path, config.source_name)
         return config
 
-    def _pool_actions(self, settings: _Settings) -> list[str]:
-        """The Cognito actions on the pool: the job's, plus those of the options in use."""
-        actions = list(POOL_ACTIONS)
+    def _options(self, settings: _Settings) -> frozenset[Option]:
+        """The table's options this import uses; an option known only at deploy time counts as used."""
+        options = {Option.ALWAYS, Option.JOB_LOG}
         if settings.remove_users_on_delete:
-            actions.append("cognito-idp:AdminDeleteUser")
+            options.add(Option.REMOVE_USERS_ON_DELETE)
         if (
             settings.existing_users is not ExistingUsers.SKIP
             and settings.existing_users is not ExistingUsers.FAIL
         ):
-            actions.append("cognito-idp:AdminUpdateUserAttributes")  # UPDATE, or a token: known at deploy
+            options.add(Option.UPDATE)  # UPDATE, or a token: known at deploy
         if self.passwords is not None:
-            actions.append("cognito-idp:AdminSetUserPassword")
+            options.add(Option.PASSWORDS)
+            if self.passwords.encryption_key is not None:
+                options.add(Option.KMS_SECRET)
         if self.source.local_path is None or has_groups_column(self.source.local_path):
-            actions.extend(GROUP_ACTIONS)
-        return actions
+            options.add(Option.GROUPS)
+        if self.source.object_version is not None:
+            options.add(Option.SOURCE_VERSION)
+        if self.source.encryption_key is not None:
+            options.add(Option.KMS_SOURCE)
+        return frozenset(options)
 
     def _resource(
         self, handler: UserImportHandler, user_pool: cognito.IUserPool, settings: _Settings
@@ -415,26 +403,31 @@ class UserImport(Construct):
         return resource
 
     def _grant(self, role: iam.IRole, user_pool: cognito.IUserPool, settings: _Settings) -> None:
-        """Add to the handler's role what this import needs, on its own pool, logs role and object only."""
-        role.add_to_principal_policy(
-            iam.PolicyStatement(actions=self._pool_actions(settings), resources=[user_pool.user_pool_arn])
-        )
-        if self.passwords is not None:
-            self.passwords.grant_read(role)
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["iam:PassRole"],
-                resources=[self.logs_role.role_arn],
-                conditions={"StringEquals": {"iam:PassedToService": "cognito-idp.amazonaws.com"}},
-            )
-        )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(actions=list(self.source.read_actions), resources=[self.source.object_arn])
-        )
-        if self.source.encryption_key is not None:
-            self.source.encryption_key.grant_decrypt(role)
+        """Add to the handler's role the table's rows for this import's options, on its own pool, logs
+        role, object, secret and keys only."""
         log_groups = cognito_log_group_arns(self, f"/aws/cognito/userpools/{user_pool.user_pool_id}/*")
-        role.add_to_principal_policy(iam.PolicyStatement(actions=list(JOB_LOG_ACTIONS), resources=log_groups))
+        arns: dict[Resource, list[str]] = {
+            Resource.USER_POOL: [user_pool.user_pool_arn],
+            Resource.LOGS_ROLE: [self.logs_role.role_arn],
+            Resource.SOURCE_OBJECT: [self.source.object_arn],
+            Resource.JOB_LOG_GROUPS: log_groups,
+        }
+        conditions = {}
+        if self.source.encryption_key is not None:
+            arns[Resource.SOURCE_KEY] = [self.source.encryption_key.key_arn]
+        if self.passwords is not None:
+            full_arn = self.passwords.secret_full_arn
+            # A secret known by name only: its ARN ends in six random characters (as CDK's grantRead).
+            arns[Resource.SECRET] = [
+                full_arn if full_arn is not None else f"{self.passwords.secret_arn}-??????"
+            ]
+            if self.passwords.encryption_key is not None:
+                arns[Resource.SECRET_KEY] = [self.passwords.encryption_key.key_arn]
+                via = f"secretsmanager.{Stack.of(self).region}.amazonaws.com"
+                conditions[Resource.SECRET_KEY] = {"StringEquals": {"kms:ViaService": via}}
+        rows = [row for row in operations_for(self._options(settings)) if row.resource.per_import]
+        for statement in statements(rows, arns, suffix=sid_suffix(self.node.path), conditions=conditions):
+            role.add_to_principal_policy(statement)
         acknowledge_wildcard_resources(
             role,
             log_groups,

@@ -42,6 +42,9 @@ class LambdaFunction:
     timeout_seconds: float
     memory_mb: int = 128
     environment: dict[str, str] = field(default_factory=dict)
+    credentials: dict[str, str] = field(default_factory=dict)
+    """AWS_ACCESS_KEY_ID/SECRET_ACCESS_KEY/SESSION_TOKEN of a session of the function's execution role, as
+    Lambda gives them (empty: the emulator's plain test credentials)."""
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,7 @@ class LambdaRunner:
                 "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
             }
         )
+        env.update(function.credentials)  # the execution role's session: the emulator enforces its policies
         return env
 
     def _prepare(self) -> tuple[Path, Path]:

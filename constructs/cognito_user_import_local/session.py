@@ -93,7 +93,21 @@ class Session:
             timeout_seconds=float(props.get("Timeout", 3)),
             memory_mb=int(props.get("MemorySize", 128)),
             environment={str(k): str(v) for k, v in variables.items()},
+            credentials=self._role_credentials(str(props.get("Role", "")), resource.physical_id),
         )
+
+    def _role_credentials(self, role_arn: str, function_name: str) -> dict[str, str]:
+        """Temporary credentials of the function's execution role, session named after the function, as
+        Lambda runs it: every call the function makes is authorized against the role's policies."""
+        if not role_arn.startswith("arn:"):
+            return {}
+        found = self.client("sts").assume_role(RoleArn=role_arn, RoleSessionName=function_name[:64])
+        credentials = found["Credentials"]
+        return {
+            "AWS_ACCESS_KEY_ID": str(credentials["AccessKeyId"]),
+            "AWS_SECRET_ACCESS_KEY": str(credentials["SecretAccessKey"]),
+            "AWS_SESSION_TOKEN": str(credentials["SessionToken"]),
+        }
 
     def _unpacked_code(self, code: dict[str, Any], runtime: str) -> Path:
         """A function's code in a folder of its own: the inline source, or its package from S3."""

@@ -142,3 +142,50 @@ def test_unverified_user_fails_the_deploy_naming_the_user(
     assert "Traceback" not in run.output
     pools = _cognito(fast_emulator).list_user_pools(MaxResults=60)["UserPools"]  # type: ignore[attr-defined]
     assert pools == []
+
+
+# Appended to the sample's app.py before it synthesizes: an aspect takes the first statement whose Sid starts
+# with SID_PREFIX out of the handler role's policy: the polling rules' statement, whose events:DescribeRule
+# resource.py calls on every first-invocation answer (the sample's two imports share one pool, so a pool
+# statement of one is covered by the other's).
+_DROP_ONE_GRANT = """
+import jsii as _jsii
+from aws_cdk import Aspects as _Aspects, IAspect as _IAspect, Stack as _Stack, aws_iam as _iam
+
+
+@_jsii.implements(_IAspect)
+class _DropOneGrant:
+    def visit(self, node):
+        if isinstance(node, _iam.CfnPolicy) and "Handler" in node.node.path:
+            document = _Stack.of(node).resolve(node.policy_document)
+            kept, dropped = [], False
+            for statement in document["Statement"]:
+                if not dropped and str(statement.get("Sid", "")).startswith(SID_PREFIX):
+                    dropped = True
+                    continue
+                kept.append(statement)
+            node.add_property_override("PolicyDocument.Statement", kept)
+
+
+_Aspects.of(app).add(_DropOneGrant())
+"""
+
+
+def test_a_missing_grant_fails_the_deploy_naming_the_action_and_rolls_back(
+    fast_emulator: Emulator, sample_app: SampleApp
+) -> None:
+    app_py = sample_app.folder / "app.py"
+    text = app_py.read_text(encoding="utf-8")
+    aspect = _DROP_ONE_GRANT.replace("SID_PREFIX", repr("PollingOnPollRules"))
+    app_py.write_text(
+        text.replace("    app.synth()", aspect.replace("\n", "\n    ") + "\n    app.synth()"), "utf-8"
+    )
+
+    run = sample_app.cli("deploy-local", "--endpoint", fast_emulator.url)
+
+    assert run.exit_code != 0, run.output
+    assert "AccessDeniedException" in run.output or "AccessDenied" in run.output, run.output
+    assert "is not authorized to perform: events:DescribeRule" in run.output, run.output
+    assert "ROLLBACK_COMPLETE" in run.output, run.output
+    pools = _cognito(fast_emulator).list_user_pools(MaxResults=60)["UserPools"]  # type: ignore[attr-defined]
+    assert pools == []

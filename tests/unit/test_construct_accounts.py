@@ -95,7 +95,7 @@ def test_passwords_secret_is_read_by_arn_and_no_password_reaches_the_template(tm
                     [
                         Match.object_like(
                             {
-                                "Action": Match.array_with(["secretsmanager:GetSecretValue"]),
+                                "Action": "secretsmanager:GetSecretValue",
                                 "Resource": secret_ref.as_object(),
                             }
                         )

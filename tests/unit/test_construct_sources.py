@@ -114,26 +114,20 @@ def test_from_bucket_grants_exactly_that_object_and_its_key() -> None:
     assert resource["Properties"]["SourceVersion"] == VERSION_ID
     assert VERSION_ID in resource["Properties"]["SourceHash"]
     assert resource["Properties"]["SourceName"] == "s3://my-uploads-bucket/seed/users.csv"
+    object_arn = {
+        "Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::my-uploads-bucket/seed/users.csv"]]
+    }
     template.has_resource_properties(
         "AWS::IAM::Policy",
         {
             "PolicyDocument": {
                 "Statement": Match.array_with(
                     [
-                        {
-                            "Action": ["s3:GetObject", "s3:GetObjectVersion"],
-                            "Effect": "Allow",
-                            "Resource": {
-                                "Fn::Join": [
-                                    "",
-                                    [
-                                        "arn:",
-                                        {"Ref": "AWS::Partition"},
-                                        ":s3:::my-uploads-bucket/seed/users.csv",
-                                    ],
-                                ]
-                            },
-                        },
+                        # The table's rows: GetObject always, GetObjectVersion for a version.
+                        *(
+                            Match.object_like({"Action": action, "Effect": "Allow", "Resource": object_arn})
+                            for action in ("s3:GetObject", "s3:GetObjectVersion")
+                        ),
                         Match.object_like({"Action": "kms:Decrypt", "Resource": Match.any_value()}),
                     ]
                 )
@@ -151,5 +145,5 @@ def test_from_bucket_grants_exactly_that_object_and_its_key() -> None:
         )
         and ledger not in json.dumps(s["Resource"])  # the handler's own ledger bucket
     ]
-    assert len(s3_statements) == 1
+    assert [s["Resource"] for s in s3_statements] == [object_arn] * 2  # that object alone
     assert seed.logs_role is not None

@@ -18,7 +18,7 @@ from aws_cdk.assertions import Capture, Match, Template
 
 from cognito_user_import import ImportLogsRole, UserCsv, UserImport, UserRecord
 from cognito_user_import.handler_function import UserImportHandler
-from cognito_user_import.user_import import GROUP_ACTIONS, JOB_LOG_ACTIONS, POOL_ACTIONS
+from cognito_user_import_handler.aws_operations import OPERATIONS, Option, Resource
 from cognito_user_import_handler.properties import RESOURCE_TYPE, ImportProperties
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -167,54 +167,49 @@ def test_handler_statements_exactly(synth: Synth) -> None:
     asset_key = synth.ref(synth.import_a.source.object_key)
     asset_bucket = arn_text(synth.ref(synth.import_a.source.bucket_name))
     pass_condition = json.dumps({"StringEquals": {"iam:PassedToService": "cognito-idp.amazonaws.com"}})
-    expected = sorted(
-        [
-            (tuple(sorted(["logs:CreateLogStream", "logs:PutLogEvents"])), (f"<{log_group}.Arn>",), "null"),
-            (
-                tuple(
-                    sorted(
-                        ["events:PutRule", "events:DeleteRule", "events:PutTargets", "events:RemoveTargets"]
-                    )
-                ),
-                (env.format(service="events") + f"rule/{prefix}*",),
-                "null",
-            ),
-            (
-                ("lambda:AddPermission", "lambda:RemovePermission"),
-                (env.format(service="lambda") + f"function:{function_name}",),
-                "null",
-            ),
-            (tuple(sorted(POOL_ACTIONS)), (f"<{pool_a}.Arn>",), "null"),
-            (
-                # From a bucket: the file may hold a groups column, known at deploy time only.
-                tuple(sorted([*POOL_ACTIONS, "cognito-idp:AdminDeleteUser", *GROUP_ACTIONS])),
-                (f"<{pool_b}.Arn>",),
-                "null",
-            ),
-            (("s3:DeleteObject", "s3:GetObject", "s3:PutObject"), (f"<{ledger}.Arn>/*",), "null"),
-            (("s3:ListBucket",), (f"<{ledger}.Arn>",), "null"),
-            (("iam:PassRole",), (f"<{logs_role_a}.Arn>",), pass_condition),
-            (("iam:PassRole",), (f"<{own_role}.Arn>",), pass_condition),
-            (("s3:GetObject",), (f"arn:<AWS::Partition>:s3:::{asset_bucket}/{asset_key}",), "null"),
-            (("s3:GetObject",), ("arn:<AWS::Partition>:s3:::my-uploads-bucket/seed/users.csv",), "null"),
-            (
-                tuple(sorted(JOB_LOG_ACTIONS)),
-                (
-                    f"{logs}log-group:/aws/cognito/userpools/<{pool_a}>/*",
-                    f"{logs}log-group:/aws/cognito/userpools/<{pool_a}>/*:log-stream:*",
-                ),
-                "null",
-            ),
-            (
-                tuple(sorted(JOB_LOG_ACTIONS)),
-                (
-                    f"{logs}log-group:/aws/cognito/userpools/<{pool_b}>/*",
-                    f"{logs}log-group:/aws/cognito/userpools/<{pool_b}>/*:log-stream:*",
-                ),
-                "null",
-            ),
-        ]
+    pool_a_arn, pool_b_arn = (f"<{pool_a}.Arn>",), (f"<{pool_b}.Arn>",)
+    job_logs_a, job_logs_b = (
+        (
+            f"{logs}log-group:/aws/cognito/userpools/<{pool}>/*",
+            f"{logs}log-group:/aws/cognito/userpools/<{pool}>/*:log-stream:*",
+        )
+        for pool in (pool_a, pool_b)
     )
+    on_resources = {
+        Resource.HANDLER_LOG_GROUP: [(f"<{log_group}.Arn>",)],
+        Resource.POLL_RULES: [(env.format(service="events") + f"rule/{prefix}*",)],
+        Resource.FUNCTION: [(env.format(service="lambda") + f"function:{function_name}",)],
+        Resource.LEDGER_OBJECTS: [(f"<{ledger}.Arn>/*",)],
+        Resource.LEDGER_BUCKET: [(f"<{ledger}.Arn>",)],
+        Resource.ANY: [("*",)],
+        # import_a: a local file without a groups column; import_b: a bucket (maybe groups) and removal.
+        Resource.USER_POOL: [pool_a_arn, pool_b_arn],
+        Resource.LOGS_ROLE: [(f"<{logs_role_a}.Arn>",), (f"<{own_role}.Arn>",)],
+        Resource.SOURCE_OBJECT: [
+            (f"arn:<AWS::Partition>:s3:::{asset_bucket}/{asset_key}",),
+            ("arn:<AWS::Partition>:s3:::my-uploads-bucket/seed/users.csv",),
+        ],
+        Resource.JOB_LOG_GROUPS: [job_logs_a, job_logs_b],
+    }
+    options_of = {
+        pool_a_arn: {Option.ALWAYS, Option.JOB_LOG},
+        pool_b_arn: {Option.ALWAYS, Option.JOB_LOG, Option.GROUPS, Option.REMOVE_USERS_ON_DELETE},
+    }
+    own = {Option.ALWAYS, Option.JOB_LOG, Option.POLLING, Option.LEDGER, Option.LAMBDA_RUNTIME}
+    expected = []
+    for resource, arns_list in on_resources.items():
+        for index, arns in enumerate(arns_list):
+            options = own if not resource.per_import else list(options_of.values())[index]
+            for option in sorted(options, key=lambda o: o.name):
+                actions = sorted(
+                    {r.action for r in OPERATIONS if (r.resource, r.option) == (resource, option)}
+                )
+                if actions:
+                    condition = pass_condition if resource is Resource.LOGS_ROLE else "null"
+                    expected.append((tuple(actions), arns, condition))
+    # What the table's scoping must keep: nothing for Cognito, PassRole or S3 on *, only DescribeLogGroups.
+    assert {a for a, r, _ in expected if r == ("*",)} == {("logs:DescribeLogGroups",)}
+    expected.sort()
     assert found == expected
 
 
@@ -232,7 +227,11 @@ def test_nothing_on_star_for_cognito_passrole_or_s3(synth: Synth) -> None:
             for statement in document["Statement"]:
                 resources = [arn_text(r) for r in as_list(statement.get("Resource", []))]
                 actions = as_list(statement["Action"])
-                assert "*" not in resources, statement
+                if "*" in resources:
+                    # Only the actions AWS authorizes on * alone (the Service Authorization Reference lists
+                    # no resource type for them): the table's rows on Resource.ANY.
+                    star_actions = {r.action for r in OPERATIONS if r.resource is Resource.ANY}
+                    assert resources == ["*"] and set(actions) <= star_actions, statement
                 if any(a.split(":")[0] in ("cognito-idp", "iam", "s3") for a in actions):
                     wild = [r for r in resources if r != ledger_objects]
                     assert not any(r.endswith("*") or "*" in r.split(":")[-1] for r in wild), statement
