@@ -138,20 +138,28 @@ def _add_local_deploys(commands: argparse._SubParsersAction[argparse.ArgumentPar
             metavar="KEY=VALUE",
             help="a context value for the synth, as `cdk deploy -c KEY=VALUE` passes it (repeatable)",
         )
-    commands.choices["deploy-local"].add_argument(
+    _add_deploy_only(commands.choices["deploy-local"])
+    commands.choices["destroy-local"].add_argument(
+        "--force", "-f", action="store_true", help="delete without asking for confirmation"
+    )
+
+
+def _add_deploy_only(deploy: argparse.ArgumentParser) -> None:
+    """The options only deploy-local has: what it writes and shows afterwards."""
+    deploy.add_argument(
         "--outputs-file",
         "-O",
         metavar="FILE",
         help="write the outputs to FILE as `cdk deploy --outputs-file` does: {stack: {output: value}}",
     )
-    commands.choices["deploy-local"].add_argument(
+    deploy.add_argument(
         "--show-users",
         type=int,
         default=0,
         metavar="N",
         help="afterwards, list N usernames and the user counts by status of each user pool (default: 0)",
     )
-    commands.choices["deploy-local"].add_argument(
+    deploy.add_argument(
         "--sign-in",
         action="append",
         default=[],
@@ -160,9 +168,6 @@ def _add_local_deploys(commands: argparse._SubParsersAction[argparse.ArgumentPar
             "afterwards, sign in as USERNAME with the password its UserImport set from a passwords secret, "
             "and print the access token shortened, never the password (see below; repeatable)"
         ),
-    )
-    commands.choices["destroy-local"].add_argument(
-        "--force", "-f", action="store_true", help="delete without asking for confirmation"
     )
 
 
